@@ -1,0 +1,76 @@
+//! The `palisade` command line: one module per command under `commands/`, exit codes here.
+//!
+//! Exit codes: 0 success (nothing at or above the threshold), 1 findings or a failed policy,
+//! 2 usage, IO or input error. A closed pipe ends the program quietly.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::ColorChoice;
+
+/// Threat modeling as code for APIs.
+#[derive(Debug, Parser)]
+#[command(name = "palisade", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    /// When to use colour: `auto` (a terminal, and `NO_COLOR` unset), `always` or `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check model files and report every problem with its file, line and column.
+    Validate(commands::validate::Args),
+    /// Write a commented starter model that validates and teaches the format.
+    Init(commands::init::Args),
+    /// Print the JSON Schema of the model format (for editors).
+    Schema(commands::schema::Args),
+}
+
+/// What a command reports back to `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: findings at or above the threshold, or a failed policy.
+    Findings,
+    /// Exit 2: the input was invalid (already reported).
+    InputError,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = cli.color.resolve();
+    let result = match cli.command {
+        Command::Validate(args) => commands::validate::run(&args, color),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::InputError) => ExitCode::from(2),
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            output::print_error(&error, color);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
