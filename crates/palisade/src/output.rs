@@ -29,10 +29,18 @@ impl ColorChoice {
 }
 
 /// Prints diagnostics to stderr in the human form.
-pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> anyhow::Result<()> {
+pub fn print_diagnostics(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    color: bool,
+) -> anyhow::Result<()> {
     let mut err = anstream::AutoStream::new(
         std::io::stderr().lock(),
-        if color { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never },
+        if color {
+            anstream::ColorChoice::Always
+        } else {
+            anstream::ColorChoice::Never
+        },
     );
     for d in diagnostics {
         writeln!(err, "{}", render::human(d, sources, color))?;
@@ -44,7 +52,11 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap, color:
 pub fn print_error(error: &anyhow::Error, color: bool) {
     let mut err = anstream::AutoStream::new(
         std::io::stderr().lock(),
-        if color { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never },
+        if color {
+            anstream::ColorChoice::Always
+        } else {
+            anstream::ColorChoice::Never
+        },
     );
     let red = anstyle::AnsiColor::Red.on_default().bold();
     let _ = write!(err, "{}error{}: {error}", red.render(), red.render_reset());

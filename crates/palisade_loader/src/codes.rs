@@ -6,10 +6,16 @@ pub const CODES: &[(&str, &str)] = &[
     ("PAL-E0001", "syntax error in YAML or JSON"),
     ("PAL-E0002", "empty file"),
     ("PAL-E0003", "file is not valid UTF-8"),
-    ("PAL-E0004", "file exceeds a size, depth or alias-expansion limit"),
+    (
+        "PAL-E0004",
+        "file exceeds a size, depth or alias-expansion limit",
+    ),
     ("PAL-E0005", "duplicate key in a mapping"),
     ("PAL-E0006", "file cannot be read"),
-    ("PAL-E0010", "file is not a Palisade model (another format was recognised)"),
+    (
+        "PAL-E0010",
+        "file is not a Palisade model (another format was recognised)",
+    ),
     ("PAL-E0011", "unsupported model format version"),
     ("PAL-E0012", "required field missing"),
     ("PAL-E0101", "unknown key"),
@@ -22,7 +28,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("PAL-E0108", "malformed id"),
     ("PAL-E0109", "malformed date"),
     ("PAL-E0110", "number out of range"),
-    ("PAL-E0111", "accepted or transferred risk without a justification"),
+    (
+        "PAL-E0111",
+        "accepted or transferred risk without a justification",
+    ),
     ("PAL-E0112", "malformed custom rule code"),
     ("PAL-W0201", "field has no meaning on this kind of element"),
 ];
@@ -52,7 +61,12 @@ mod tests {
     #[test]
     fn codes_are_sorted_and_unique() {
         for pair in CODES.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "{} must sort before {}", pair[0].0, pair[1].0);
+            assert!(
+                pair[0].0 < pair[1].0,
+                "{} must sort before {}",
+                pair[0].0,
+                pair[1].0
+            );
         }
     }
 }

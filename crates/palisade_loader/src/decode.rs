@@ -6,10 +6,10 @@ use palisade_model::{
     BoundaryKind, CallerNotes, Cia, Classification, CustomRule, CustomerNotes, DataAsset,
     DataCategory, DataId, Dread, Element, ElementId, ElementKind, Encryption, Exposure, Flow,
     FlowId, Level, Lifecycle, Mitigation, MitigationId, MitigationKind, MitigationStatus, Model,
-    Notes, Objective, ObjectiveId, ObjectiveKind, OwaspImpact, OwaspLikelihood, OwaspRisk,
-    Policy, RatingMethod, Reviewed, RiskOverride, RuleMatch, RuleTarget, Scope,
-    SecurityConsiderations, Severity, Status, StoreKind, Strategy, Stride, System, ThreatEntry,
-    ThreatId, ThreatTarget, Ticket,
+    Notes, Objective, ObjectiveId, ObjectiveKind, OwaspImpact, OwaspLikelihood, OwaspRisk, Policy,
+    RatingMethod, Reviewed, RiskOverride, RuleMatch, RuleTarget, Scope, SecurityConsiderations,
+    Severity, Status, StoreKind, Strategy, Stride, System, ThreatEntry, ThreatId, ThreatTarget,
+    Ticket,
 };
 use palisade_syntax::Node;
 
@@ -61,7 +61,10 @@ pub(crate) fn model(cx: &mut Ctx, root: &Node) -> Option<Model> {
         mitigations: entities(cx, f.raw("mitigations"), mitigation),
         threats: entities(cx, f.raw("threats"), threat),
         assumptions: entities(cx, f.raw("assumptions"), assumption),
-        notes: f.raw("notes").and_then(|n| notes(cx, n)).unwrap_or_default(),
+        notes: f
+            .raw("notes")
+            .and_then(|n| notes(cx, n))
+            .unwrap_or_default(),
         policy: f.raw("policy").and_then(|n| policy(cx, n)),
         reviewed: f.raw("reviewed").and_then(|n| reviewed(cx, n)),
         custom_rules: entities(cx, f.raw("custom_rules"), custom_rule),
@@ -77,7 +80,10 @@ fn system(cx: &mut Ctx, node: &Node) -> Option<System> {
         name: name.unwrap_or_default(),
         description: f.opt(cx, "description"),
         owner: f.opt(cx, "owner"),
-        scope: f.raw("scope").and_then(|n| scope(cx, n)).unwrap_or_default(),
+        scope: f
+            .raw("scope")
+            .and_then(|n| scope(cx, n))
+            .unwrap_or_default(),
     };
     f.finish(cx);
     Some(system)
@@ -102,7 +108,11 @@ fn objective(cx: &mut Ctx, node: &Node) -> Option<Objective> {
         description: description.unwrap_or_default(),
         kind: f.opt(cx, "kind"),
         standard: f.opt(cx, "standard"),
-        data: f.references(cx, "data", RefKind::Data).into_iter().map(DataId::new).collect(),
+        data: f
+            .references(cx, "data", RefKind::Data)
+            .into_iter()
+            .map(DataId::new)
+            .collect(),
         span: f.span(),
     };
     f.finish(cx);
@@ -144,7 +154,9 @@ fn boundary(cx: &mut Ctx, node: &Node) -> Option<Boundary> {
         name: f.opt(cx, "name"),
         kind: f.opt(cx, "kind"),
         description: f.opt(cx, "description"),
-        parent: f.reference(cx, "parent", RefKind::Boundary).map(BoundaryId::new),
+        parent: f
+            .reference(cx, "parent", RefKind::Boundary)
+            .map(BoundaryId::new),
         span: f.span(),
     };
     f.finish(cx);
@@ -155,15 +167,26 @@ fn element(cx: &mut Ctx, node: &Node) -> Option<Element> {
     let mut f = Fields::new(cx, node, "an element")?;
     let id = f.id(cx, "element");
     let kind = f.req::<ElementKind>(cx, "kind");
-    let mut e = Element::new(id.clone().unwrap_or_default(), kind.unwrap_or(ElementKind::Process));
+    let mut e = Element::new(
+        id.clone().unwrap_or_default(),
+        kind.unwrap_or(ElementKind::Process),
+    );
     e.name = f.opt(cx, "name");
     e.description = f.opt(cx, "description");
     e.store = f.opt(cx, "store");
-    e.boundary = f.reference(cx, "boundary", RefKind::Boundary).map(BoundaryId::new);
-    e.parent = f.reference(cx, "parent", RefKind::Element).map(ElementId::new);
+    e.boundary = f
+        .reference(cx, "boundary", RefKind::Boundary)
+        .map(BoundaryId::new);
+    e.parent = f
+        .reference(cx, "parent", RefKind::Element)
+        .map(ElementId::new);
     e.technology = f.opt(cx, "technology");
     e.exposure = f.opt(cx, "exposure");
-    e.stores = f.references(cx, "stores", RefKind::Data).into_iter().map(DataId::new).collect();
+    e.stores = f
+        .references(cx, "stores", RefKind::Data)
+        .into_iter()
+        .map(DataId::new)
+        .collect();
     e.encrypted_at_rest = f.opt(cx, "encrypted_at_rest");
     e.audit_log = f.opt(cx, "audit_log");
     e.gateway = f.flag(cx, "gateway");
@@ -204,12 +227,18 @@ fn flow(cx: &mut Ctx, node: &Node) -> Option<Flow> {
         to: ElementId::new(to.clone().unwrap_or_default()),
         name: f.opt(cx, "name"),
         description: f.opt(cx, "description"),
-        protocol: f.opt::<String>(cx, "protocol").map(|p| p.to_ascii_lowercase()),
+        protocol: f
+            .opt::<String>(cx, "protocol")
+            .map(|p| p.to_ascii_lowercase()),
         port: f.opt(cx, "port"),
         authentication: f.opt(cx, "authentication"),
         authorization: f.opt(cx, "authorization"),
         encryption: f.opt(cx, "encryption"),
-        data: f.references(cx, "data", RefKind::Data).into_iter().map(DataId::new).collect(),
+        data: f
+            .references(cx, "data", RefKind::Data)
+            .into_iter()
+            .map(DataId::new)
+            .collect(),
         api: f.reference(cx, "api", RefKind::Api).map(ApiId::new),
         bidirectional: f.flag(cx, "bidirectional"),
         validated: f.opt(cx, "validated"),
@@ -230,7 +259,9 @@ fn api(cx: &mut Ctx, node: &Node) -> Option<Api> {
         exposure: f.opt(cx, "exposure"),
         version: f.opt(cx, "version"),
         lifecycle: f.opt(cx, "lifecycle"),
-        served_by: f.reference(cx, "served_by", RefKind::Element).map(ElementId::new),
+        served_by: f
+            .reference(cx, "served_by", RefKind::Element)
+            .map(ElementId::new),
         consumed_by: f
             .references(cx, "consumed_by", RefKind::Element)
             .into_iter()
@@ -324,16 +355,30 @@ fn risk(cx: &mut Ctx, node: &Node) -> Option<RiskOverride> {
             cx,
             n,
             "DREAD",
-            ["damage", "reproducibility", "exploitability", "affected_users", "discoverability"],
+            [
+                "damage",
+                "reproducibility",
+                "exploitability",
+                "affected_users",
+                "discoverability",
+            ],
             10,
         )
-        .map(|[damage, reproducibility, exploitability, affected_users, discoverability]| Dread {
-            damage,
-            reproducibility,
-            exploitability,
-            affected_users,
-            discoverability,
-        })
+        .map(
+            |[
+                damage,
+                reproducibility,
+                exploitability,
+                affected_users,
+                discoverability,
+            ]| Dread {
+                damage,
+                reproducibility,
+                exploitability,
+                affected_users,
+                discoverability,
+            },
+        )
     });
     let owasp = f.raw("owasp").and_then(|n| owasp_risk(cx, n));
     let r = RiskOverride {
@@ -391,10 +436,26 @@ fn owasp_risk(cx: &mut Ctx, node: &Node) -> Option<OwaspRisk> {
         f.missing(cx, "impact");
     }
     f.finish(cx);
-    let [skill_level, motive, opportunity, size, ease_of_discovery, ease_of_exploit, awareness, intrusion_detection] =
-        likelihood?;
-    let [loss_of_confidentiality, loss_of_integrity, loss_of_availability, loss_of_accountability, financial_damage, reputation_damage, non_compliance, privacy_violation] =
-        impact?;
+    let [
+        skill_level,
+        motive,
+        opportunity,
+        size,
+        ease_of_discovery,
+        ease_of_exploit,
+        awareness,
+        intrusion_detection,
+    ] = likelihood?;
+    let [
+        loss_of_confidentiality,
+        loss_of_integrity,
+        loss_of_availability,
+        loss_of_accountability,
+        financial_damage,
+        reputation_damage,
+        non_compliance,
+        privacy_violation,
+    ] = impact?;
     Some(OwaspRisk {
         likelihood: OwaspLikelihood {
             skill_level,
@@ -464,7 +525,11 @@ fn threat(cx: &mut Ctx, node: &Node) -> Option<ThreatEntry> {
     f.finish(cx);
     let needs_justification = matches!(t.strategy, Some(Strategy::Accept | Strategy::Transfer))
         || matches!(t.status, Some(Status::Accepted | Status::Transferred));
-    if needs_justification && t.justification.as_deref().is_none_or(|j| j.trim().is_empty()) {
+    if needs_justification
+        && t.justification
+            .as_deref()
+            .is_none_or(|j| j.trim().is_empty())
+    {
         let span = cx
             .field_spans
             .get(&(owner.clone(), "strategy"))
@@ -584,7 +649,11 @@ fn rule_match(cx: &mut Ctx, node: &Node) -> Option<RuleMatch> {
         carries: f.list(cx, "carries"),
         from: f.opt(cx, "from"),
         to: f.opt(cx, "to"),
-        method: f.list::<String>(cx, "method").into_iter().map(|m| m.to_ascii_lowercase()).collect(),
+        method: f
+            .list::<String>(cx, "method")
+            .into_iter()
+            .map(|m| m.to_ascii_lowercase())
+            .collect(),
         path: f.opt(cx, "path"),
         authenticated: f.opt(cx, "authenticated"),
         parameter: f.opt(cx, "parameter"),
@@ -602,16 +671,23 @@ fn custom_rule(cx: &mut Ctx, node: &Node) -> Option<CustomRule> {
         f.owner = format!("custom rule `{code}`");
         let well_formed = code.starts_with("X-")
             && code.len() > 2
-            && code[2..].chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && code[2..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !well_formed && let Some(n) = code_node {
             cx.error(
                 crate::codes::BAD_RULE_CODE,
-                format!("custom rule code `{code}` must start with `X-` followed by letters and digits"),
+                format!(
+                    "custom rule code `{code}` must start with `X-` followed by letters and digits"
+                ),
                 n.span,
                 "malformed rule code",
             )
             .help
-            .push("custom codes start with `X-` so they never clash with built-in ones: `X-PAY001`".to_owned());
+            .push(
+                "custom codes start with `X-` so they never clash with built-in ones: `X-PAY001`"
+                    .to_owned(),
+            );
         }
     }
     let title = f.req(cx, "title");

@@ -50,8 +50,11 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
             return Err(LoadFailure {
                 source: None,
                 diagnostics: vec![
-                    Diagnostic::error(codes::UNREADABLE, format!("cannot read `{label}`: {message}"))
-                        .in_file(label),
+                    Diagnostic::error(
+                        codes::UNREADABLE,
+                        format!("cannot read `{label}`: {message}"),
+                    )
+                    .in_file(label),
                 ],
             });
         }
@@ -85,7 +88,10 @@ pub fn load_bytes(label: &str, bytes: &[u8]) -> Result<Loaded, LoadFailure> {
             if let Some(foreign) = sniff(label, &text) {
                 d = Diagnostic::error(
                     codes::FOREIGN,
-                    format!("`{label}` is not a Palisade model: it looks like {}", foreign.what),
+                    format!(
+                        "`{label}` is not a Palisade model: it looks like {}",
+                        foreign.what
+                    ),
                 )
                 .in_file(label)
                 .with_primary(Span::point(Pos::new(1, 1)), "not a Palisade model")
@@ -125,7 +131,9 @@ fn load_tree(label: &str, root: &Node, source: SourceFile) -> Result<Loaded, Loa
     if let Some(version) = root.get("palisade")
         && version.as_i64() != Some(i64::from(FORMAT_VERSION))
     {
-        let shown = version.scalar_text().unwrap_or_else(|| version.kind_name().to_owned());
+        let shown = version
+            .scalar_text()
+            .unwrap_or_else(|| version.kind_name().to_owned());
         cx.error(
             codes::VERSION,
             format!("unsupported model format version `{shown}`"),
@@ -133,7 +141,9 @@ fn load_tree(label: &str, root: &Node, source: SourceFile) -> Result<Loaded, Loa
             "this build reads version 1",
         )
         .help
-        .push(format!("write `palisade: {FORMAT_VERSION}`, or upgrade Palisade to read newer models"));
+        .push(format!(
+            "write `palisade: {FORMAT_VERSION}`, or upgrade Palisade to read newer models"
+        ));
         return Err(LoadFailure {
             source: Some(source),
             diagnostics: cx.diagnostics,

@@ -76,7 +76,13 @@ impl Ctx {
         }
     }
 
-    pub(crate) fn error(&mut self, code: &str, message: impl Into<String>, span: Span, label: &str) -> &mut Diagnostic {
+    pub(crate) fn error(
+        &mut self,
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        label: &str,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(
             Diagnostic::error(code, message)
                 .in_file(self.file.clone())
@@ -85,7 +91,13 @@ impl Ctx {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    pub(crate) fn warning(&mut self, code: &str, message: impl Into<String>, span: Span, label: &str) -> &mut Diagnostic {
+    pub(crate) fn warning(
+        &mut self,
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        label: &str,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(
             Diagnostic::warning(code, message)
                 .in_file(self.file.clone())
@@ -273,9 +285,14 @@ pub(crate) fn id_from_node(cx: &mut Ctx, node: &Node) -> Option<String> {
         None
     };
     if let Some(why) = bad {
-        cx.error(codes::BAD_ID, format!("malformed id `{text}`: {why}"), node.span, why)
-            .help
-            .push("use letters, digits, `-`, `_` and `.`, like `payment-db`".to_owned());
+        cx.error(
+            codes::BAD_ID,
+            format!("malformed id `{text}`: {why}"),
+            node.span,
+            why,
+        )
+        .help
+        .push("use letters, digits, `-`, `_` and `.`, like `payment-db`".to_owned());
         return None;
     }
     Some(text)
@@ -371,7 +388,12 @@ impl<'n> Fields<'n> {
     }
 
     /// Reads an optional reference to another entity, recording it for the reference check.
-    pub(crate) fn reference(&mut self, cx: &mut Ctx, key: &'static str, kind: RefKind) -> Option<String> {
+    pub(crate) fn reference(
+        &mut self,
+        cx: &mut Ctx,
+        key: &'static str,
+        kind: RefKind,
+    ) -> Option<String> {
         let node = self.raw(key)?;
         cx.field_spans.insert((self.owner.clone(), key), node.span);
         let id = id_from_node(cx, node)?;
@@ -386,7 +408,12 @@ impl<'n> Fields<'n> {
     }
 
     /// Reads a required reference.
-    pub(crate) fn req_reference(&mut self, cx: &mut Ctx, key: &'static str, kind: RefKind) -> Option<String> {
+    pub(crate) fn req_reference(
+        &mut self,
+        cx: &mut Ctx,
+        key: &'static str,
+        kind: RefKind,
+    ) -> Option<String> {
         if self.raw(key).is_none() {
             self.missing(cx, key);
             return None;
@@ -395,7 +422,12 @@ impl<'n> Fields<'n> {
     }
 
     /// Reads a list of references.
-    pub(crate) fn references(&mut self, cx: &mut Ctx, key: &'static str, kind: RefKind) -> Vec<String> {
+    pub(crate) fn references(
+        &mut self,
+        cx: &mut Ctx,
+        key: &'static str,
+        kind: RefKind,
+    ) -> Vec<String> {
         let Some(node) = self.raw(key) else {
             return Vec::new();
         };

@@ -54,10 +54,16 @@ pub fn recognize(root: &Node) -> Option<Foreign> {
                 return Some(Foreign::import("a Threagile model", "threagile"));
             }
             if has("summary") && has("detail") && has("version") {
-                return Some(Foreign::import("an OWASP Threat Dragon model", "threat-dragon"));
+                return Some(Foreign::import(
+                    "an OWASP Threat Dragon model",
+                    "threat-dragon",
+                ));
             }
             if has("schema") && (has("threats") || has("applicationInfo")) && has("mitigations") {
-                return Some(Foreign::import("an AWS Threat Composer export", "threat-composer"));
+                return Some(Foreign::import(
+                    "an AWS Threat Composer export",
+                    "threat-composer",
+                ));
             }
             if has("actors") && has("flows") && (has("boundaries") || has("threatsFile")) {
                 return Some(Foreign::import("a pytm model (tm.py --json)", "pytm"));
@@ -97,14 +103,18 @@ pub fn recognize(root: &Node) -> Option<Foreign> {
 
 /// What a file is from its name and first bytes, when it could not even be parsed.
 pub fn sniff(path: &str, text: &str) -> Option<Foreign> {
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+    let ext = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if ext == "md" || ext == "markdown" {
         return Some(Foreign::new(
             "a Markdown document",
             "a Palisade model is a YAML or JSON file that starts with `palisade: 1`",
         ));
     }
-    if lower.ends_with(".tm7") || text.trim_start().starts_with('<') {
+    if ext == "tm7" || text.trim_start().starts_with('<') {
         return Some(Foreign::import(
             "an XML document (a Microsoft Threat Modeling Tool .tm7 file?)",
             "tm7",
@@ -112,10 +122,16 @@ pub fn sniff(path: &str, text: &str) -> Option<Foreign> {
     }
     let head: String = text.chars().take(4096).collect();
     if head.contains("\"swagger\"") || head.contains("swagger:") {
-        return Some(Foreign::new("a Swagger 2.0 document", "try `palisade analyze FILE`"));
+        return Some(Foreign::new(
+            "a Swagger 2.0 document",
+            "try `palisade analyze FILE`",
+        ));
     }
     if head.contains("\"openapi\"") || head.contains("openapi:") {
-        return Some(Foreign::new("an OpenAPI document", "try `palisade analyze FILE`"));
+        return Some(Foreign::new(
+            "an OpenAPI document",
+            "try `palisade analyze FILE`",
+        ));
     }
     None
 }

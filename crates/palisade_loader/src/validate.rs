@@ -23,12 +23,46 @@ type Defined = HashMap<RefKind, HashMap<String, Span>>;
 fn definitions(cx: &mut Ctx, model: &Model) -> Defined {
     let mut defined: Defined = HashMap::new();
     let groups: [(RefKind, Vec<(&str, Span)>); 6] = [
-        (RefKind::Element, model.elements.iter().map(|e| (e.id.as_str(), e.span)).collect()),
-        (RefKind::Flow, model.flows.iter().map(|e| (e.id.as_str(), e.span)).collect()),
-        (RefKind::Boundary, model.boundaries.iter().map(|e| (e.id.as_str(), e.span)).collect()),
-        (RefKind::Data, model.data.iter().map(|e| (e.id.as_str(), e.span)).collect()),
-        (RefKind::Api, model.apis.iter().map(|e| (e.id.as_str(), e.span)).collect()),
-        (RefKind::Mitigation, model.mitigations.iter().map(|e| (e.id.as_str(), e.span)).collect()),
+        (
+            RefKind::Element,
+            model
+                .elements
+                .iter()
+                .map(|e| (e.id.as_str(), e.span))
+                .collect(),
+        ),
+        (
+            RefKind::Flow,
+            model
+                .flows
+                .iter()
+                .map(|e| (e.id.as_str(), e.span))
+                .collect(),
+        ),
+        (
+            RefKind::Boundary,
+            model
+                .boundaries
+                .iter()
+                .map(|e| (e.id.as_str(), e.span))
+                .collect(),
+        ),
+        (
+            RefKind::Data,
+            model.data.iter().map(|e| (e.id.as_str(), e.span)).collect(),
+        ),
+        (
+            RefKind::Api,
+            model.apis.iter().map(|e| (e.id.as_str(), e.span)).collect(),
+        ),
+        (
+            RefKind::Mitigation,
+            model
+                .mitigations
+                .iter()
+                .map(|e| (e.id.as_str(), e.span))
+                .collect(),
+        ),
     ];
     for (kind, items) in groups {
         let map = defined.entry(kind).or_default();
@@ -36,16 +70,32 @@ fn definitions(cx: &mut Ctx, model: &Model) -> Defined {
     }
     // Ids of other sections are not referenced by kind, but must be unique all the same.
     let mut seen = HashMap::new();
-    let threats: Vec<_> = model.threats.iter().map(|t| (t.id.as_str(), t.span)).collect();
+    let threats: Vec<_> = model
+        .threats
+        .iter()
+        .map(|t| (t.id.as_str(), t.span))
+        .collect();
     duplicates(cx, "threat", &threats, &mut seen);
     let mut seen = HashMap::new();
-    let assumptions: Vec<_> = model.assumptions.iter().map(|a| (a.id.as_str(), a.span)).collect();
+    let assumptions: Vec<_> = model
+        .assumptions
+        .iter()
+        .map(|a| (a.id.as_str(), a.span))
+        .collect();
     duplicates(cx, "assumption", &assumptions, &mut seen);
     let mut seen = HashMap::new();
-    let objectives: Vec<_> = model.objectives.iter().map(|o| (o.id.as_str(), o.span)).collect();
+    let objectives: Vec<_> = model
+        .objectives
+        .iter()
+        .map(|o| (o.id.as_str(), o.span))
+        .collect();
     duplicates(cx, "objective", &objectives, &mut seen);
     let mut seen = HashMap::new();
-    let rules: Vec<_> = model.custom_rules.iter().map(|r| (r.code.as_str(), r.span)).collect();
+    let rules: Vec<_> = model
+        .custom_rules
+        .iter()
+        .map(|r| (r.code.as_str(), r.span))
+        .collect();
     duplicates(cx, "custom rule", &rules, &mut seen);
     defined
 }
@@ -123,12 +173,18 @@ fn self_flows(cx: &mut Ctx, model: &Model) {
                 .unwrap_or(flow.span);
             cx.error(
                 codes::SELF_FLOW,
-                format!("data flow `{}` goes from `{}` to itself", flow.id, flow.from),
+                format!(
+                    "data flow `{}` goes from `{}` to itself",
+                    flow.id, flow.from
+                ),
                 span,
                 "same element as `from`",
             )
             .help
-            .push("a flow joins two different elements; model the inner parts as separate processes".to_owned());
+            .push(
+                "a flow joins two different elements; model the inner parts as separate processes"
+                    .to_owned(),
+            );
         }
     }
 }
@@ -189,10 +245,13 @@ fn boundary_cycles(cx: &mut Ctx, model: &Model) {
     cycles(
         cx,
         "trust boundary",
-        model
-            .boundaries
-            .iter()
-            .map(|b| (b.id.as_str(), b.parent.as_ref().map(|p| p.as_str()), b.span)),
+        model.boundaries.iter().map(|b| {
+            (
+                b.id.as_str(),
+                b.parent.as_ref().map(palisade_model::BoundaryId::as_str),
+                b.span,
+            )
+        }),
     );
 }
 
@@ -200,9 +259,12 @@ fn element_cycles(cx: &mut Ctx, model: &Model) {
     cycles(
         cx,
         "element",
-        model
-            .elements
-            .iter()
-            .map(|e| (e.id.as_str(), e.parent.as_ref().map(|p| p.as_str()), e.span)),
+        model.elements.iter().map(|e| {
+            (
+                e.id.as_str(),
+                e.parent.as_ref().map(palisade_model::ElementId::as_str),
+                e.span,
+            )
+        }),
     );
 }

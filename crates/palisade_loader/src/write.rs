@@ -41,7 +41,11 @@ pub fn save(path: &Path, model: &Model) -> Result<(), WriteError> {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let text = if is_json { to_json(model)? } else { to_yaml(model)? };
+    let text = if is_json {
+        to_json(model)?
+    } else {
+        to_yaml(model)?
+    };
     write_atomic(path, text.as_bytes())
 }
 

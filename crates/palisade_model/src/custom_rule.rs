@@ -90,6 +90,8 @@ pub struct CustomRule {
     pub span: Span,
 }
 
+// The enum comes from `string_enum!`, which does not derive `Default`.
+#[allow(clippy::derivable_impls)]
 impl Default for RuleTarget {
     fn default() -> Self {
         Self::Element

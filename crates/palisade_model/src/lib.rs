@@ -34,8 +34,7 @@ pub use date::{Date, DateError};
 pub use element::{Element, ElementKind, Exposure, StoreKind};
 pub use flow::{Authentication, Authorization, Encryption, Flow};
 pub use ids::{
-    ApiId, AssumptionId, BoundaryId, DataId, ElementId, FlowId, MitigationId, ObjectiveId,
-    ThreatId,
+    ApiId, AssumptionId, BoundaryId, DataId, ElementId, FlowId, MitigationId, ObjectiveId, ThreatId,
 };
 pub use layout::{Layout, Placement};
 pub use mitigation::{Mitigation, MitigationKind, MitigationStatus};

@@ -14,7 +14,10 @@ pub const FORMAT_VERSION: u32 = 1;
 /// One system's threat model, as written in `palisade.yaml`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "Palisade threat model", description = "One system described for threat modeling with Palisade (model format version 1).")]
+#[schemars(
+    title = "Palisade threat model",
+    description = "One system described for threat modeling with Palisade (model format version 1)."
+)]
 pub struct Model {
     /// The format version; always `1`.
     #[schemars(range(min = 1, max = 1))]
@@ -113,8 +116,12 @@ impl Model {
 
     /// Whether a flow's ends sit in different trust zones.
     pub fn crosses_boundary(&self, flow: &Flow) -> bool {
-        let from = self.element(flow.from.as_str()).and_then(|e| self.boundary_of(e));
-        let to = self.element(flow.to.as_str()).and_then(|e| self.boundary_of(e));
+        let from = self
+            .element(flow.from.as_str())
+            .and_then(|e| self.boundary_of(e));
+        let to = self
+            .element(flow.to.as_str())
+            .and_then(|e| self.boundary_of(e));
         from != to
     }
 }

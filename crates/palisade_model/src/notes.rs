@@ -57,7 +57,9 @@ pub struct CallerNotes {
 
 impl CallerNotes {
     pub fn is_empty(&self) -> bool {
-        self.threat_model.is_none() && self.accepted_input.is_empty() && self.common_mistakes.is_empty()
+        self.threat_model.is_none()
+            && self.accepted_input.is_empty()
+            && self.common_mistakes.is_empty()
     }
 }
 

@@ -73,7 +73,10 @@ string_enum! {
 impl Status {
     /// Whether the threat still needs work (it counts against a CI policy).
     pub fn is_unresolved(self) -> bool {
-        matches!(self, Self::Open | Self::NeedsInvestigation | Self::InProgress)
+        matches!(
+            self,
+            Self::Open | Self::NeedsInvestigation | Self::InProgress
+        )
     }
 }
 
@@ -105,10 +108,15 @@ pub struct Ticket {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dread {
+    #[schemars(range(max = 10))]
     pub damage: u8,
+    #[schemars(range(max = 10))]
     pub reproducibility: u8,
+    #[schemars(range(max = 10))]
     pub exploitability: u8,
+    #[schemars(range(max = 10))]
     pub affected_users: u8,
+    #[schemars(range(max = 10))]
     pub discoverability: u8,
 }
 
@@ -116,13 +124,21 @@ pub struct Dread {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwaspLikelihood {
+    #[schemars(range(max = 9))]
     pub skill_level: u8,
+    #[schemars(range(max = 9))]
     pub motive: u8,
+    #[schemars(range(max = 9))]
     pub opportunity: u8,
+    #[schemars(range(max = 9))]
     pub size: u8,
+    #[schemars(range(max = 9))]
     pub ease_of_discovery: u8,
+    #[schemars(range(max = 9))]
     pub ease_of_exploit: u8,
+    #[schemars(range(max = 9))]
     pub awareness: u8,
+    #[schemars(range(max = 9))]
     pub intrusion_detection: u8,
 }
 
@@ -130,13 +146,21 @@ pub struct OwaspLikelihood {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OwaspImpact {
+    #[schemars(range(max = 9))]
     pub loss_of_confidentiality: u8,
+    #[schemars(range(max = 9))]
     pub loss_of_integrity: u8,
+    #[schemars(range(max = 9))]
     pub loss_of_availability: u8,
+    #[schemars(range(max = 9))]
     pub loss_of_accountability: u8,
+    #[schemars(range(max = 9))]
     pub financial_damage: u8,
+    #[schemars(range(max = 9))]
     pub reputation_damage: u8,
+    #[schemars(range(max = 9))]
     pub non_compliance: u8,
+    #[schemars(range(max = 9))]
     pub privacy_violation: u8,
 }
 

@@ -15,7 +15,9 @@ pub enum ParseErrorKind {
     Syntax { message: String },
     #[error("nesting is deeper than the limit of {limit} levels")]
     TooDeep { limit: usize },
-    #[error("the document expands to more than {limit} values (YAML aliases are counted each time they are used)")]
+    #[error(
+        "the document expands to more than {limit} values (YAML aliases are counted each time they are used)"
+    )]
     TooManyNodes { limit: usize },
     #[error("duplicate key `{key}`")]
     DuplicateKey { key: String, first: Span },
@@ -72,7 +74,10 @@ impl ParseError {
             ParseErrorKind::TooDeep { .. } => ("nested too deeply here", None),
             ParseErrorKind::TooManyNodes { .. } => (
                 "expansion stopped here",
-                Some("a YAML alias bomb (\"billion laughs\") or an unreasonably large document".to_owned()),
+                Some(
+                    "a YAML alias bomb (\"billion laughs\") or an unreasonably large document"
+                        .to_owned(),
+                ),
             ),
             ParseErrorKind::DuplicateKey { first, .. } => (
                 "duplicate key",

@@ -358,7 +358,8 @@ mod tests {
 
     #[test]
     fn values_and_positions() {
-        let n = p("{\n  \"a\": [1, -2.5e1, true, null],\n  \"é\": \"x\\u00e9\\ud83d\\ude00\"\n}").unwrap();
+        let n = p("{\n  \"a\": [1, -2.5e1, true, null],\n  \"é\": \"x\\u00e9\\ud83d\\ude00\"\n}")
+            .unwrap();
         let a = n.get("a").unwrap();
         assert_eq!(a.span.start, Pos::new(2, 8));
         let items = a.as_seq().unwrap();

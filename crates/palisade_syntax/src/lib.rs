@@ -27,14 +27,22 @@ pub enum Format {
 impl Format {
     /// Guesses the format from the file name and, failing that, from the first non-blank byte.
     pub fn detect(path: &str, text: &str) -> Self {
-        let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".json") {
+        let ext = std::path::Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if ext.eq_ignore_ascii_case("json") {
             return Self::Json;
         }
-        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
             return Self::Yaml;
         }
-        match text.trim_start_matches('\u{feff}').trim_start().as_bytes().first() {
+        match text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .as_bytes()
+            .first()
+        {
             Some(b'{' | b'[') => Self::Json,
             _ => Self::Yaml,
         }

@@ -219,7 +219,11 @@ impl MapBuilder {
     pub(crate) fn insert(&mut self, key: Key, value: Node) -> Result<(), crate::ParseError> {
         let existing = match &self.index {
             Some(index) => index.get(&key.text).copied(),
-            None => self.map.entries.iter().position(|(k, _)| k.text == key.text),
+            None => self
+                .map
+                .entries
+                .iter()
+                .position(|(k, _)| k.text == key.text),
         };
         if let Some(i) = existing {
             let first = self.map.entries[i].0.span;

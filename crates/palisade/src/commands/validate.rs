@@ -81,5 +81,9 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         let text = serde_json::to_string_pretty(&serde_json::json!({ "files": report }))?;
         crate::output::print_stdout(&format!("{text}\n"))?;
     }
-    Ok(if failed { Outcome::InputError } else { Outcome::Success })
+    Ok(if failed {
+        Outcome::InputError
+    } else {
+        Outcome::Success
+    })
 }
