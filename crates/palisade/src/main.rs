@@ -5,6 +5,7 @@
 
 mod commands;
 mod output;
+mod threats;
 
 use std::process::ExitCode;
 
@@ -32,6 +33,10 @@ enum Command {
     Init(commands::init::Args),
     /// Print the JSON Schema of the model format (for editors).
     Schema(commands::schema::Args),
+    /// Find the threats in models and their OpenAPI documents.
+    Analyze(commands::analyze::Args),
+    /// List the rules, or print one rule's documentation.
+    Rules(commands::rules::Args),
 }
 
 /// What a command reports back to `main`.
@@ -52,6 +57,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(&args, color),
         Command::Init(args) => commands::init::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Analyze(args) => commands::analyze::run(&args, color),
+        Command::Rules(args) => commands::rules::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -53,6 +53,9 @@ pub struct Diagnostic {
     pub help: Vec<String>,
     /// Further context.
     pub notes: Vec<String>,
+    /// A word shown instead of the severity in the human form (`high` for a threat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
 }
 
 impl Diagnostic {
@@ -65,7 +68,15 @@ impl Diagnostic {
             labels: Vec::new(),
             help: Vec::new(),
             notes: Vec::new(),
+            headline: None,
         }
+    }
+
+    /// Shows `word` instead of the severity in the human form.
+    #[must_use]
+    pub fn with_headline(mut self, word: impl Into<String>) -> Self {
+        self.headline = Some(word.into());
+        self
     }
 
     pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {

@@ -26,7 +26,10 @@ pub fn human(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> Strin
         out,
         "{}{}[{}]{}{}: {}{}",
         sev_style.render(),
-        diagnostic.severity,
+        diagnostic
+            .headline
+            .clone()
+            .unwrap_or_else(|| diagnostic.severity.to_string()),
         diagnostic.code,
         sev_style.render_reset(),
         styles.bold.render(),

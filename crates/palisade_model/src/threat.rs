@@ -19,6 +19,16 @@ string_enum! {
 }
 
 impl Stride {
+    /// The six categories in STRIDE order.
+    pub const ALL_CATEGORIES: &'static [Stride] = &[
+        Self::Spoofing,
+        Self::Tampering,
+        Self::Repudiation,
+        Self::InformationDisclosure,
+        Self::DenialOfService,
+        Self::ElevationOfPrivilege,
+    ];
+
     /// The one-letter abbreviation.
     pub fn letter(self) -> char {
         match self {

@@ -1,5 +1,7 @@
 //! One module per command.
 
+pub mod analyze;
 pub mod init;
+pub mod rules;
 pub mod schema;
 pub mod validate;

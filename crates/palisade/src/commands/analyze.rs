@@ -1,0 +1,104 @@
+//! `palisade analyze`: finds the threats in models (and their OpenAPI documents).
+
+use std::path::PathBuf;
+
+use palisade_diagnostics::SourceMap;
+use palisade_model::Severity;
+use palisade_rules::{Settings, Threat};
+
+use crate::Outcome;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Model files (default: `palisade.yaml` in the current folder).
+    files: Vec<PathBuf>,
+    /// Output format: `human` on stdout, or `json` (an object with a `threats` array).
+    #[arg(short, long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Report only threats at or above this severity.
+    #[arg(long, value_parser = parse_severity)]
+    min_severity: Option<Severity>,
+    /// Exit 1 when a threat at or above this severity is unresolved (default: high).
+    #[arg(long, value_parser = parse_severity, default_value = "high")]
+    fail_on: Severity,
+    /// Exit 0 whatever is found (input errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Run only these rule codes or families (`DF001`, `DF`); repeatable, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rule codes or families; repeatable, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Leave out the STRIDE-per-element baseline threats (family ST).
+    #[arg(long)]
+    no_baselines: bool,
+}
+
+pub(crate) fn parse_severity(text: &str) -> Result<Severity, String> {
+    palisade_model::StringEnum::parse(&text.to_ascii_lowercase())
+        .ok_or_else(|| "expected one of: info, low, medium, high, critical".to_owned())
+}
+
+pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
+    let files = if args.files.is_empty() {
+        vec![PathBuf::from("palisade.yaml")]
+    } else {
+        args.files.clone()
+    };
+    let settings = Settings {
+        min_severity: args.min_severity,
+        select: args.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
+        ignore: args.ignore.iter().map(|s| s.to_ascii_uppercase()).collect(),
+        no_baselines: args.no_baselines,
+    };
+    let mut sources = SourceMap::new();
+    let mut threats: Vec<Threat> = Vec::new();
+    let mut input_error = false;
+    for file in &files {
+        match palisade_loader::load_file(file) {
+            Ok(loaded) => {
+                crate::output::print_diagnostics(&loaded.warnings, &sources, color)?;
+                threats.extend(palisade_rules::analyze_model(
+                    &loaded.model,
+                    loaded.source.path(),
+                    &settings,
+                ));
+                sources.add(loaded.source);
+            }
+            Err(failure) => {
+                if let Some(source) = failure.source {
+                    sources.add(source);
+                }
+                crate::output::print_diagnostics(&failure.diagnostics, &sources, color)?;
+                input_error = true;
+            }
+        }
+    }
+    if input_error {
+        return Ok(Outcome::InputError);
+    }
+    match args.format {
+        Format::Human => {
+            crate::output::print_stdout(&crate::threats::human(&threats, &sources, color))?;
+        }
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&serde_json::json!({ "threats": threats }))?;
+            crate::output::print_stdout(&format!("{text}\n"))?;
+        }
+    }
+    let failing = threats
+        .iter()
+        .any(|t| t.severity >= args.fail_on && t.status().is_unresolved());
+    Ok(if failing && !args.exit_zero {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    })
+}

@@ -1,0 +1,23 @@
+//! The Palisade threat engine: documented rules with stable codes that turn a model (and, with
+//! the OpenAPI rules, its API operations) into threats.
+//!
+//! Pure and deterministic: `analyze(&Model, file, &Settings) -> Vec<Threat>`, sorted. Each rule
+//! lives in its own file under `rules/`, declared with [`declare_rule!`] so that its doc comment
+//! is its documentation. Specific rules run first; then the STRIDE-per-element baselines fill
+//! every category that applies to a target and no specific rule covered.
+
+mod context;
+mod declare;
+mod engine;
+mod owasp;
+mod risk;
+pub mod rules;
+mod threat;
+
+pub use context::{Finding, ModelCx};
+pub use declare::{AppliesTo, RuleMeta};
+pub use engine::{Settings, analyze_model, rule};
+pub use owasp::{Owasp2019, Owasp2023};
+pub use risk::Risk;
+pub use rules::{FLOW_STRIDE, REMOVED, all as all_rules, stride_applies};
+pub use threat::{Location, Target, Threat, fingerprint};

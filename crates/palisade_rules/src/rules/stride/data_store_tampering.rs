@@ -1,0 +1,56 @@
+//! ST020: Tampering with a data store: its contents are changed by someone who should not.
+
+use crate::context::{Finding, ModelCx};
+use crate::declare_rule;
+use crate::rules::ElementRule;
+
+declare_rule! {
+    /// ## What it detects
+    /// Tampering with a data store: its contents are changed by someone who should not.
+    /// This is a STRIDE-per-element baseline: it is reported only when no more specific rule
+    /// already covers this category on the same target, so that every element is considered
+    /// for every category that applies to its kind. Its text names what the model says about
+    /// the target; its severity follows how exposed the target is and what data it touches.
+    ///
+    /// ## Why it matters
+    /// Anything that can write to the store, legitimately or through a compromised writer, can change what the system believes.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// palisade: 1
+    /// system: { name: Example }
+    /// elements:
+    ///   - { id: db, kind: data_store, store: log }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Nothing in the model removes a baseline threat except a more specific finding: record
+    /// a decision about it under `threats:` (status, strategy, mitigations), or mark it
+    /// `not_applicable` with a justification.
+    ///
+    /// ## Mitigation
+    /// See the suggested mitigations on each threat.
+    ///
+    /// ## References
+    /// CWE-345 · CAPEC-75
+    pub(crate) DataStoreTampering {
+        code: "ST020",
+        applies_to: [DataStore],
+        stride: [Tampering],
+        owasp_2023: [],
+        owasp_2019: [],
+        cwe: [345],
+        capec: [75],
+        severity: Low,
+    }
+}
+
+impl ElementRule for DataStoreTampering {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &ModelCx, element: &palisade_model::Element, out: &mut Vec<Finding>) {
+        crate::rules::element_baseline(cx, element, &Self::META, out);
+    }
+}

@@ -1,0 +1,59 @@
+//! ST002: Repudiation by an external entity: it denies having made a request.
+
+use crate::context::{Finding, ModelCx};
+use crate::declare_rule;
+use crate::rules::ElementRule;
+
+declare_rule! {
+    /// ## What it detects
+    /// Repudiation by an external entity: it denies having made a request.
+    /// This is a STRIDE-per-element baseline: it is reported only when no more specific rule
+    /// already covers this category on the same target, so that every element is considered
+    /// for every category that applies to its kind. Its text names what the model says about
+    /// the target; its severity follows how exposed the target is and what data it touches.
+    ///
+    /// ## Why it matters
+    /// Without evidence of who sent what (authenticated, logged requests), disputes about payments, orders or changes cannot be settled.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// palisade: 1
+    /// system: { name: Example }
+    /// elements:
+    ///   - { id: partner, kind: external_entity }
+    ///   - { id: api, kind: process }
+    /// flows:
+    ///   - { id: partner-to-api, from: partner, to: api, protocol: https, authentication: api_key }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Nothing in the model removes a baseline threat except a more specific finding: record
+    /// a decision about it under `threats:` (status, strategy, mitigations), or mark it
+    /// `not_applicable` with a justification.
+    ///
+    /// ## Mitigation
+    /// See the suggested mitigations on each threat.
+    ///
+    /// ## References
+    /// CWE-778 · CAPEC-93
+    pub(crate) ExternalEntityRepudiation {
+        code: "ST002",
+        applies_to: [ExternalEntity],
+        stride: [Repudiation],
+        owasp_2023: [],
+        owasp_2019: [],
+        cwe: [778],
+        capec: [93],
+        severity: Low,
+    }
+}
+
+impl ElementRule for ExternalEntityRepudiation {
+    fn meta(&self) -> &'static crate::RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &ModelCx, element: &palisade_model::Element, out: &mut Vec<Finding>) {
+        crate::rules::element_baseline(cx, element, &Self::META, out);
+    }
+}
