@@ -4,6 +4,7 @@
 //! 2 usage, IO or input error. A closed pipe ends the program quietly.
 
 mod commands;
+mod inputs;
 mod output;
 mod threats;
 
@@ -37,6 +38,8 @@ enum Command {
     Analyze(commands::analyze::Args),
     /// List the rules, or print one rule's documentation.
     Rules(commands::rules::Args),
+    /// Show what an OpenAPI document exposes: operations, security, servers, versions.
+    Inventory(commands::inventory::Args),
 }
 
 /// What a command reports back to `main`.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Inventory(args) => commands::inventory::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

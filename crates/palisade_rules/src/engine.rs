@@ -9,7 +9,10 @@ use palisade_model::{Model, Severity, Stride, ThreatEntry};
 use crate::RuleMeta;
 use crate::context::{Finding, ModelCx};
 use crate::risk::Risk;
-use crate::rules::{self, ELEMENT_BASELINES, ELEMENT_RULES, FLOW_BASELINES, FLOW_RULES};
+use crate::rules::{
+    self, API_RULES, ELEMENT_BASELINES, ELEMENT_RULES, FLOW_BASELINES, FLOW_RULES, OPERATION_RULES,
+};
+use crate::spec_context::{OpCx, SpecCx};
 use crate::threat::{Target, Threat, fingerprint};
 
 /// What to report.
@@ -88,6 +91,68 @@ pub fn analyze_model(model: &Model, file: &str, settings: &Settings) -> Vec<Thre
     finish(findings, &model.threats, settings)
 }
 
+/// Runs every operation and API rule on one OpenAPI document, filing threats under the API id
+/// `api` (the model's `apis[].id`, or the document's file name when there is no model).
+pub fn analyze_spec(
+    spec: &palisade_openapi::Spec,
+    api: &str,
+    entries: &[ThreatEntry],
+    settings: &Settings,
+) -> Vec<Threat> {
+    finish(spec_findings(spec, api, settings), entries, settings)
+}
+
+/// The findings of the operation and API rules on one document.
+pub(crate) fn spec_findings(
+    spec: &palisade_openapi::Spec,
+    api: &str,
+    settings: &Settings,
+) -> Vec<Finding> {
+    let cx = SpecCx::new(spec, api);
+    let mut findings = Vec::new();
+    for rule in API_RULES {
+        if settings.enabled(rule.meta().code) {
+            rule.check(&cx, &mut findings);
+        }
+    }
+    let operation_rules: Vec<_> = OPERATION_RULES
+        .iter()
+        .filter(|r| settings.enabled(r.meta().code))
+        .collect();
+    for op in &spec.operations {
+        let op_cx = OpCx::new(&cx, op);
+        for rule in &operation_rules {
+            rule.check(&op_cx, &mut findings);
+        }
+    }
+    findings
+}
+
+/// Analyzes a model together with its loaded OpenAPI documents (`(api id, spec)` pairs).
+pub fn analyze(
+    model: &Model,
+    file: &str,
+    specs: &[(&str, &palisade_openapi::Spec)],
+    settings: &Settings,
+) -> Vec<Threat> {
+    let mut threats = analyze_model(model, file, settings);
+    for (api, spec) in specs {
+        threats.extend(analyze_spec(spec, api, &model.threats, settings));
+    }
+    sort(&mut threats);
+    threats
+}
+
+fn sort(threats: &mut Vec<Threat>) {
+    threats.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.target.cmp(&b.target))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    threats.dedup_by(|a, b| a.id == b.id);
+}
+
 /// Findings → threats: ids, taxonomy, default risk, decisions; filtered and sorted.
 pub(crate) fn finish(
     findings: Vec<Finding>,
@@ -137,12 +202,6 @@ pub(crate) fn finish(
         })
         .filter(|t| settings.min_severity.is_none_or(|min| t.severity >= min))
         .collect();
-    threats.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.target.cmp(&b.target))
-            .then_with(|| a.rule.cmp(&b.rule))
-    });
-    threats.dedup_by(|a, b| a.id == b.id);
+    sort(&mut threats);
     threats
 }

@@ -12,12 +12,14 @@ mod engine;
 mod owasp;
 mod risk;
 pub mod rules;
+mod spec_context;
 mod threat;
 
 pub use context::{Finding, ModelCx};
 pub use declare::{AppliesTo, RuleMeta};
-pub use engine::{Settings, analyze_model, rule};
+pub use engine::{Settings, analyze, analyze_model, analyze_spec, rule};
 pub use owasp::{Owasp2019, Owasp2023};
 pub use risk::Risk;
 pub use rules::{FLOW_STRIDE, REMOVED, all as all_rules, stride_applies};
+pub use spec_context::{is_version_segment, version_free_path, words};
 pub use threat::{Location, Target, Threat, fingerprint};

@@ -13,7 +13,7 @@ use crate::risk::Risk;
 
 /// What a threat is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum Target {
     Element {
         element: String,

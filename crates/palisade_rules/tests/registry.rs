@@ -63,6 +63,17 @@ fn yaml_block(text: &str) -> Option<String> {
 }
 
 fn fires(code: &str, yaml: &str) -> bool {
+    if yaml.starts_with("openapi:") || yaml.starts_with("swagger:") {
+        let loaded = palisade_openapi::load_from_str(
+            "example.yaml",
+            yaml,
+            &palisade_openapi::LoadOptions::default(),
+        )
+        .unwrap_or_else(|f| panic!("{code}: example does not load: {:?}", f.diagnostics));
+        return palisade_rules::analyze_spec(&loaded.spec, "example", &[], &Settings::default())
+            .iter()
+            .any(|t| t.rule == code);
+    }
     let loaded = palisade_loader::load_str("example.yaml", yaml)
         .unwrap_or_else(|f| panic!("{code}: example does not load: {:?}", f.diagnostics));
     analyze_model(&loaded.model, "example.yaml", &Settings::default())

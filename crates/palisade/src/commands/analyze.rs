@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use palisade_diagnostics::SourceMap;
 use palisade_model::Severity;
 use palisade_rules::{Settings, Threat};
 
@@ -16,7 +15,7 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Model files (default: `palisade.yaml` in the current folder).
+    /// Model files or OpenAPI documents (default: `palisade.yaml` in the current folder).
     files: Vec<PathBuf>,
     /// Output format: `human` on stdout, or `json` (an object with a `threats` array).
     #[arg(short, long, value_enum, default_value_t = Format::Human)]
@@ -58,31 +57,26 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         ignore: args.ignore.iter().map(|s| s.to_ascii_uppercase()).collect(),
         no_baselines: args.no_baselines,
     };
-    let mut sources = SourceMap::new();
+    let loaded = crate::inputs::load(&files);
+    crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
+    if loaded.failed {
+        return Ok(Outcome::InputError);
+    }
+    let sources = loaded.sources;
     let mut threats: Vec<Threat> = Vec::new();
-    let mut input_error = false;
-    for file in &files {
-        match palisade_loader::load_file(file) {
-            Ok(loaded) => {
-                crate::output::print_diagnostics(&loaded.warnings, &sources, color)?;
-                threats.extend(palisade_rules::analyze_model(
-                    &loaded.model,
-                    loaded.source.path(),
-                    &settings,
-                ));
-                sources.add(loaded.source);
+    for input in &loaded.inputs {
+        match input {
+            crate::inputs::Input::Model { model, file, specs } => {
+                let specs: Vec<(&str, &palisade_openapi::Spec)> = specs
+                    .iter()
+                    .map(|(api, spec)| (api.as_str(), spec))
+                    .collect();
+                threats.extend(palisade_rules::analyze(model, file, &specs, &settings));
             }
-            Err(failure) => {
-                if let Some(source) = failure.source {
-                    sources.add(source);
-                }
-                crate::output::print_diagnostics(&failure.diagnostics, &sources, color)?;
-                input_error = true;
+            crate::inputs::Input::Spec { api, spec } => {
+                threats.extend(palisade_rules::analyze_spec(spec, api, &[], &settings));
             }
         }
-    }
-    if input_error {
-        return Ok(Outcome::InputError);
     }
     match args.format {
         Format::Human => {

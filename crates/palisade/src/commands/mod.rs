@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod init;
+pub mod inventory;
 pub mod rules;
 pub mod schema;
 pub mod validate;

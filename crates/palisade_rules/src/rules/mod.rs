@@ -1,7 +1,9 @@
 //! The registry: every rule, by the kind of target it runs on, and the sorted table of codes.
 
+pub(crate) mod api;
 pub(crate) mod element;
 pub(crate) mod flow;
+pub(crate) mod operation;
 pub(crate) mod stride;
 
 use palisade_model::{Element, ElementKind, Flow, Stride};
@@ -9,6 +11,7 @@ use palisade_model::{Element, ElementKind, Flow, Stride};
 use crate::RuleMeta;
 use crate::context::{Finding, ModelCx};
 use crate::declare::AppliesTo;
+use crate::spec_context::{OpCx, SpecCx};
 use crate::threat::Target;
 
 /// A rule that looks at elements of the kinds in its `applies_to`.
@@ -22,6 +25,47 @@ pub(crate) trait FlowRule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &ModelCx, flow: &Flow, out: &mut Vec<Finding>);
 }
+
+/// A rule that looks at one API operation.
+pub(crate) trait OperationRule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &OpCx, out: &mut Vec<Finding>);
+}
+
+/// A rule that looks at a whole API document.
+pub(crate) trait ApiRule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &SpecCx, out: &mut Vec<Finding>);
+}
+
+/// The OWASP API Top 10 checks, run on every operation.
+pub(crate) static OPERATION_RULES: &[&dyn OperationRule] = &[
+    &operation::ObjectIdInPath,
+    &operation::OperationWithoutAuthentication,
+    &operation::CredentialsInQueryString,
+    &operation::CredentialOperationWithoutRateLimit,
+    &operation::UnboundedStringInput,
+    &operation::UnboundedArrayInput,
+    &operation::UnboundedNumericInput,
+    &operation::AdminOperationGuardedLikeUserOperations,
+    &operation::PrivilegedPropertyWritable,
+    &operation::OpenSchemaOnAccountWrite,
+    &operation::SecretInResponse,
+    &operation::DebugOrTestEndpoint,
+    &operation::InjectionProneParameter,
+    &operation::SeveralLiveVersionsOfOperation,
+    &operation::DeprecatedOperationStillServed,
+];
+
+/// Checks of the document as a whole: servers and security schemes.
+pub(crate) static API_RULES: &[&dyn ApiRule] = &[
+    &api::PlainHttpServer,
+    &api::HttpBasicAuthentication,
+    &api::OAuthImplicitOrPasswordFlow,
+    &api::BearerTokenWithoutFormat,
+    &api::JwtBearerTokens,
+    &api::ApiWithoutAuthentication,
+];
 
 /// Rules that find specific weaknesses in elements.
 pub(crate) static ELEMENT_RULES: &[&dyn ElementRule] = &[
@@ -74,6 +118,8 @@ pub fn all() -> Vec<&'static RuleMeta> {
         .chain(FLOW_RULES.iter().map(|r| r.meta()))
         .chain(ELEMENT_BASELINES.iter().map(|r| r.meta()))
         .chain(FLOW_BASELINES.iter().map(|r| r.meta()))
+        .chain(OPERATION_RULES.iter().map(|r| r.meta()))
+        .chain(API_RULES.iter().map(|r| r.meta()))
         .collect();
     metas.sort_by_key(|m| m.code);
     metas

@@ -1,0 +1,565 @@
+//! What operation rules read: one OpenAPI document with its lookups precomputed (the guard of
+//! every operation, which ids responses reveal, versions of the same path), and per operation the
+//! properties of its request and response bodies, walked once.
+
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use palisade_openapi::{
+    AuthState, DeepProperty, Method, Operation, ParameterLocation, Schema, SchemaId, Spec,
+};
+
+use crate::threat::{Location, Target};
+
+/// How deep request properties are walked (`a.b.c.d.e.f`).
+const REQUEST_DEPTH: usize = 6;
+/// How deep response properties are walked: what leaks is usually near the top.
+const RESPONSE_DEPTH: usize = 4;
+
+/// Header, query or cookie parameters that carry credentials when a spec declares auth as a
+/// parameter instead of a security scheme.
+const CREDENTIAL_PARAMETER_WORDS: &[&str] = &[
+    "authorization",
+    "token",
+    "apikey",
+    "api_key",
+    "access_token",
+    "accesstoken",
+    "auth",
+    "session",
+    "sessionid",
+    "jwt",
+    "password",
+    "secret",
+    "x-access-token",
+    "x-api-key",
+    "x-auth-token",
+];
+
+/// The document and its indexes.
+pub struct SpecCx<'s> {
+    pub spec: &'s Spec,
+    /// The API id threats are filed under (the model's `apis[].id`, or the file name).
+    pub api: String,
+    /// Path with version segments replaced by `{version}` → the operations found there.
+    versions: HashMap<String, Vec<usize>>,
+    /// Guards of the operations that are not administrative.
+    user_guards: HashSet<Guard>,
+    /// Lower-cased property names found in 2xx responses (ids that callers can learn).
+    response_names: HashSet<String>,
+    /// Whether some operation requires authentication: a security requirement in force, or a
+    /// credential parameter.
+    pub declares_auth: bool,
+}
+
+/// What protects an operation: its security alternatives (scheme → scopes) and credential
+/// parameters, as a comparable value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Guard {
+    pub schemes: BTreeSet<(String, Vec<String>)>,
+    pub parameters: BTreeSet<String>,
+}
+
+impl<'s> SpecCx<'s> {
+    pub fn new(spec: &'s Spec, api: impl Into<String>) -> Self {
+        let mut versions: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut user_guards = HashSet::new();
+        let mut response_names = HashSet::new();
+        for (i, op) in spec.operations.iter().enumerate() {
+            if let Some(normal) = version_free_path(&op.path) {
+                versions
+                    .entry(format!("{} {normal}", op.method))
+                    .or_default()
+                    .push(i);
+            }
+            if !is_admin_operation(op) {
+                user_guards.insert(guard(op));
+            }
+            for status in op.responses.keys().filter(|s| s.starts_with('2')) {
+                for media in op.responses[status].content.values() {
+                    if let Some(root) = media.schema {
+                        for p in spec.schemas.deep_properties_bounded(root, 2) {
+                            response_names.insert(p.name.to_ascii_lowercase());
+                        }
+                    }
+                }
+            }
+        }
+        let declares_auth = spec.operations.iter().any(|op| {
+            op.security.state() != AuthState::None
+                || op
+                    .parameters
+                    .iter()
+                    .any(|p| p.r#in != ParameterLocation::Path && is_credential_name(&p.name))
+        });
+        Self {
+            spec,
+            api: api.into(),
+            versions,
+            user_guards,
+            response_names,
+            declares_auth,
+        }
+    }
+
+    pub fn schema(&self, id: SchemaId) -> Option<&'s Schema> {
+        self.spec.schemas.get(id)
+    }
+
+    /// Whether some response reveals a property of this name (case-insensitive).
+    pub fn responses_reveal(&self, name: &str) -> bool {
+        self.response_names.contains(&name.to_ascii_lowercase())
+    }
+
+    /// Whether any non-administrative operation has exactly this guard.
+    pub fn users_have_guard(&self, g: &Guard) -> bool {
+        self.user_guards.contains(g)
+    }
+
+    /// The other operations with the same method on the same path in another version.
+    pub fn other_versions(&self, op: &Operation) -> Vec<&'s Operation> {
+        let Some(normal) = version_free_path(&op.path) else {
+            return Vec::new();
+        };
+        self.versions
+            .get(&format!("{} {normal}", op.method))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.spec.operations[i])
+            .filter(|o| o.path != op.path)
+            .collect()
+    }
+
+    #[allow(clippy::unused_self, clippy::unnecessary_wraps)] // the same shape as `ModelCx::location`
+    pub fn location(&self, loc: &palisade_openapi::Location) -> Option<Location> {
+        Some(Location::new(loc.file.clone(), loc.span))
+    }
+
+    /// The API-level target.
+    pub fn api_target(&self) -> Target {
+        Target::Api {
+            api: self.api.clone(),
+        }
+    }
+}
+
+/// One operation and what rules ask about it.
+pub struct OpCx<'s> {
+    pub spec: &'s SpecCx<'s>,
+    pub op: &'s Operation,
+    request: OnceCell<Vec<DeepProperty<'s>>>,
+    response: OnceCell<Vec<DeepProperty<'s>>>,
+}
+
+impl<'s> OpCx<'s> {
+    pub fn new(spec: &'s SpecCx<'s>, op: &'s Operation) -> Self {
+        Self {
+            spec,
+            op,
+            request: OnceCell::new(),
+            response: OnceCell::new(),
+        }
+    }
+
+    pub fn target(&self) -> Target {
+        Target::Operation {
+            api: self.spec.api.clone(),
+            operation: self.op.address(),
+        }
+    }
+
+    /// The operation's own location (its method key).
+    pub fn location(&self) -> Option<Location> {
+        self.spec.location(&self.op.location)
+    }
+
+    pub fn is_write(&self) -> bool {
+        matches!(
+            self.op.method,
+            Method::Post | Method::Put | Method::Patch | Method::Delete
+        )
+    }
+
+    /// The security in force, counting credential parameters as authentication.
+    pub fn auth_state(&self) -> AuthState {
+        match self.op.security.state() {
+            AuthState::None if !self.credential_parameters().is_empty() => AuthState::Required,
+            state => state,
+        }
+    }
+
+    /// Header, query and cookie parameters that carry credentials.
+    pub fn credential_parameters(&self) -> Vec<&'s palisade_openapi::Parameter> {
+        self.op
+            .parameters
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.r#in,
+                    ParameterLocation::Header
+                        | ParameterLocation::Query
+                        | ParameterLocation::Cookie
+                ) && is_credential_name(&p.name)
+            })
+            .collect()
+    }
+
+    pub fn guard(&self) -> Guard {
+        guard(self.op)
+    }
+
+    /// Words of the path, operationId and tags, lower case: `/api/admin/Users/{id}` → `api admin users id`.
+    pub fn words(&self) -> Vec<String> {
+        let mut w = words(&self.op.path);
+        if let Some(id) = &self.op.operation_id {
+            w.extend(words(id));
+        }
+        for t in &self.op.tags {
+            w.extend(words(t));
+        }
+        w
+    }
+
+    /// Whether a response with this status (or its `4XX` family) is declared.
+    pub fn has_response(&self, status: &str) -> bool {
+        let family = format!("{}XX", &status[..1]);
+        self.op
+            .responses
+            .keys()
+            .any(|k| k == status || k.eq_ignore_ascii_case(&family))
+    }
+
+    /// Whether the operation documents throttling: a 429 response or rate-limit headers.
+    pub fn documents_rate_limit(&self) -> bool {
+        self.has_response("429")
+            || self.op.responses.values().any(|r| {
+                r.headers.keys().any(|h| {
+                    let h = h.to_ascii_lowercase();
+                    h.contains("ratelimit") || h.contains("rate-limit") || h == "retry-after"
+                })
+            })
+            || self.op.extensions.keys().any(|k| {
+                k.to_ascii_lowercase().contains("ratelimit")
+                    || k.to_ascii_lowercase().contains("rate-limit")
+                    || k.to_ascii_lowercase().contains("throttl")
+            })
+    }
+
+    /// Every property of the request bodies (all media types), walked once.
+    pub fn request_properties(&self) -> &[DeepProperty<'s>] {
+        self.request.get_or_init(|| {
+            let mut out = Vec::new();
+            if let Some(body) = &self.op.request_body {
+                for media in body.content.values() {
+                    if let Some(root) = media.schema {
+                        out.extend(
+                            self.spec
+                                .spec
+                                .schemas
+                                .deep_properties_bounded(root, REQUEST_DEPTH),
+                        );
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// The root schemas of the request bodies.
+    pub fn request_schemas(&self) -> Vec<(&'s str, &'s Schema)> {
+        self.op
+            .request_body
+            .iter()
+            .flat_map(|b| b.content.iter())
+            .filter_map(|(media, m)| Some((media.as_str(), self.spec.schema(m.schema?)?)))
+            .collect()
+    }
+
+    /// Every property of the 2xx response bodies, walked once.
+    pub fn response_properties(&self) -> &[DeepProperty<'s>] {
+        self.response.get_or_init(|| {
+            let mut out = Vec::new();
+            for (status, response) in &self.op.responses {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                for media in response.content.values() {
+                    if let Some(root) = media.schema {
+                        out.extend(
+                            self.spec
+                                .spec
+                                .schemas
+                                .deep_properties_bounded(root, RESPONSE_DEPTH),
+                        );
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// Every input value: parameters (with their schema) and request properties, as
+    /// `(name, schema, location, where)`.
+    pub fn inputs(&self) -> Vec<Input<'s>> {
+        let mut out: Vec<Input<'s>> = self
+            .op
+            .parameters
+            .iter()
+            .filter(|p| p.r#in != ParameterLocation::Header || !is_credential_name(&p.name))
+            .filter_map(|p| {
+                let schema = p
+                    .schema
+                    .or_else(|| p.content.values().find_map(|m| m.schema))
+                    .and_then(|id| self.spec.schema(id))?;
+                Some(Input {
+                    name: p.name.clone(),
+                    path: p.name.clone(),
+                    schema,
+                    location: &p.location,
+                    kind: InputKind::Parameter(p.r#in),
+                })
+            })
+            .collect();
+        for prop in self.request_properties() {
+            if prop.schema.read_only {
+                continue;
+            }
+            out.push(Input {
+                name: prop.name.to_owned(),
+                path: prop.path.clone(),
+                schema: prop.schema,
+                location: prop.location,
+                kind: InputKind::Body,
+            });
+        }
+        out
+    }
+}
+
+/// One value a caller sends.
+#[derive(Debug, Clone)]
+pub struct Input<'s> {
+    pub name: String,
+    /// The dotted path for body properties (`order.items[].sku`), the name for parameters.
+    pub path: String,
+    pub schema: &'s Schema,
+    pub location: &'s palisade_openapi::Location,
+    pub kind: InputKind,
+}
+
+/// Where an input travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Parameter(ParameterLocation),
+    Body,
+}
+
+impl Input<'_> {
+    /// `query parameter `q``, `body property `user.name``.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            InputKind::Parameter(at) => format!("{} parameter `{}`", at.as_str(), self.name),
+            InputKind::Body => format!("body property `{}`", self.path),
+        }
+    }
+
+    /// Whether the value's shape is constrained by an enum, a const, a pattern or a closed format.
+    pub fn is_constrained_string(&self) -> bool {
+        let s = self.schema;
+        !s.enum_values.is_empty()
+            || s.const_value.is_some()
+            || s.pattern.is_some()
+            || s.max_length.is_some()
+            || matches!(
+                s.format.as_deref(),
+                Some(
+                    "uuid"
+                        | "date"
+                        | "date-time"
+                        | "time"
+                        | "int32"
+                        | "int64"
+                        | "ipv4"
+                        | "ipv6"
+                        | "byte-length"
+                        | "duration"
+                )
+            )
+    }
+}
+
+pub use palisade_openapi::sensitive::words;
+
+/// Whether a parameter name carries credentials (`token`, `x-api-key`, `Authorization` …).
+pub fn is_credential_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if CREDENTIAL_PARAMETER_WORDS.contains(&lower.as_str()) {
+        return true;
+    }
+    let w = words(name);
+    let has = |x: &str| w.iter().any(|y| y == x);
+    let pagination = [
+        "page",
+        "next",
+        "continuation",
+        "cursor",
+        "sync",
+        "resume",
+        "idempotency",
+        "count",
+        "type",
+        "csrf",
+        "xsrf",
+    ]
+    .iter()
+    .any(|x| has(x));
+    has("token") && !pagination
+        || (has("api") && has("key"))
+        || has("apikey")
+        || has("password")
+        || has("authorization")
+        || (has("access") && has("token"))
+        || (has("session") && (has("id") || has("key") || has("token")))
+}
+
+/// Whether an operation is administrative: `admin`, `internal`, `manage` … in its path,
+/// operationId or tags.
+pub fn is_admin_operation(op: &Operation) -> bool {
+    let mut w = words(&op.path);
+    if let Some(id) = &op.operation_id {
+        w.extend(words(id));
+    }
+    for t in &op.tags {
+        w.extend(words(t));
+    }
+    w.iter().any(|x| {
+        matches!(
+            x.as_str(),
+            "admin"
+                | "admins"
+                | "administrator"
+                | "administration"
+                | "superuser"
+                | "sudo"
+                | "backoffice"
+                | "staff"
+                | "internal"
+        )
+    })
+}
+
+fn guard(op: &Operation) -> Guard {
+    let mut schemes = BTreeSet::new();
+    for alt in op
+        .security
+        .requirements
+        .iter()
+        .flat_map(|r| &r.alternatives)
+    {
+        for (name, scopes) in &alt.schemes {
+            let mut scopes = scopes.clone();
+            scopes.sort();
+            schemes.insert((name.clone(), scopes));
+        }
+    }
+    let parameters = op
+        .parameters
+        .iter()
+        .filter(|p| p.r#in != ParameterLocation::Path && is_credential_name(&p.name))
+        .map(|p| p.name.to_ascii_lowercase())
+        .collect();
+    Guard {
+        schemes,
+        parameters,
+    }
+}
+
+/// The path with its version segments (`v1`, `v2.1`, `2023-01-01`) replaced, or `None` when it has
+/// no version segment.
+pub fn version_free_path(path: &str) -> Option<String> {
+    let mut found = false;
+    let parts: Vec<&str> = path
+        .split('/')
+        .map(|seg| {
+            if is_version_segment(seg) {
+                found = true;
+                "{version}"
+            } else {
+                seg
+            }
+        })
+        .collect();
+    found.then(|| parts.join("/"))
+}
+
+/// `v1`, `V2`, `v1.1`, `v2beta1`.
+pub fn is_version_segment(seg: &str) -> bool {
+    let Some(rest) = seg.strip_prefix(['v', 'V']) else {
+        return false;
+    };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return false;
+    }
+    let tail = &rest[digits.len()..];
+    tail.is_empty()
+        || tail
+            .strip_prefix('.')
+            .is_some_and(|t| t.chars().all(|c| c.is_ascii_digit()))
+        || ["alpha", "beta"].iter().any(|p| {
+            tail.strip_prefix(p)
+                .is_some_and(|t| t.chars().all(|c| c.is_ascii_digit()))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_identifiers() {
+        assert_eq!(
+            words("/api/adminUsers/{user_id}"),
+            ["api", "admin", "users", "user", "id"]
+        );
+        assert_eq!(words("getHTTPStatus"), ["get", "http", "status"]);
+    }
+
+    #[test]
+    fn credential_names() {
+        for yes in [
+            "token",
+            "x-access-token",
+            "Authorization",
+            "api_key",
+            "apiKey",
+            "access_token",
+            "sessionId",
+        ] {
+            assert!(is_credential_name(yes), "{yes}");
+        }
+        for no in [
+            "tokenType",
+            "page",
+            "user_id",
+            "next_page_token_count",
+            "pageToken",
+        ] {
+            assert!(!is_credential_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(
+            version_free_path("/v1/users/{id}").as_deref(),
+            Some("/{version}/users/{id}")
+        );
+        assert_eq!(
+            version_free_path("/users/v2beta1/x").as_deref(),
+            Some("/users/{version}/x")
+        );
+        assert_eq!(version_free_path("/users/{id}"), None);
+        assert!(!is_version_segment("values"));
+    }
+}
