@@ -144,3 +144,166 @@ fn version_and_help() {
         palisade().args([command, "--help"]).assert().success();
     }
 }
+
+fn analysis_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(repo().join("schema/analysis.schema.json"))
+        .expect("the analysis schema is committed");
+    let schema = serde_json::from_str(&text).expect("the analysis schema is JSON");
+    jsonschema::validator_for(&schema).expect("the analysis schema is a valid JSON Schema")
+}
+
+#[test]
+fn analyze_payments_finds_model_and_api_threats_and_fails_on_high() {
+    let out = palisade()
+        .args(["analyze", "--format", "json", "examples/payments.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<String> = analysis_validator()
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let threats = report["threats"].as_array().unwrap();
+    let rules: Vec<&str> = threats
+        .iter()
+        .map(|t| t["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "DF001", "DS001", "PR002", "OP001", "OP008", "OP011", "ST001",
+    ] {
+        assert!(rules.contains(&rule), "{rule} missing from {rules:?}");
+    }
+    let op = threats.iter().find(|t| t["rule"] == "OP011").unwrap();
+    assert_eq!(op["target"]["operation"], "GET /v2/customers/{customerId}");
+    assert_eq!(op["location"]["file"], "examples/openapi/payments.yaml");
+    assert!(op["location"]["line"].as_u64().unwrap() > 1);
+    let flow = threats.iter().find(|t| t["rule"] == "DF001").unwrap();
+    assert_eq!(flow["target"]["flow"], "gateway-to-payments");
+    assert_eq!(
+        flow["stride"],
+        serde_json::json!(["tampering", "information_disclosure"])
+    );
+}
+
+#[test]
+fn analyze_a_bare_openapi_document() {
+    let out = palisade()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--select",
+            "OP",
+            "examples/openapi/shop.yaml",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(analysis_validator().is_valid(&report));
+    let threats = report["threats"].as_array().unwrap();
+    assert!(!threats.is_empty());
+    assert!(
+        threats
+            .iter()
+            .all(|t| t["rule"].as_str().unwrap().starts_with("OP"))
+    );
+    assert!(
+        threats
+            .iter()
+            .any(|t| t["target"]["operation"] == "GET /orders/{orderId}")
+    );
+}
+
+#[test]
+fn analyze_human_output_shows_the_source_line() {
+    let out = palisade()
+        .args([
+            "analyze",
+            "--select",
+            "OP011",
+            "examples/openapi/payments.yaml",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn analyze_min_severity_and_fail_on() {
+    palisade()
+        .args(["analyze", "--fail-on", "critical", "examples/payments.yaml"])
+        .assert()
+        .success();
+    let out = palisade()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--min-severity",
+            "high",
+            "--exit-zero",
+            "examples/payments.yaml",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        report["threats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["severity"] == "high" || t["severity"] == "critical")
+    );
+}
+
+#[test]
+fn rules_lists_and_documents() {
+    palisade()
+        .arg("rules")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("DF001"))
+        .stdout(predicate::str::contains("OP001"));
+    let page = std::fs::read_to_string(repo().join("docs/rules/OP001.md")).unwrap();
+    palisade()
+        .args(["rules", "op001"])
+        .assert()
+        .success()
+        .stdout(format!("{page}\n"));
+    palisade()
+        .args(["rules", "OP999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule has the code"));
+}
+
+#[test]
+fn inventory_counts_operations() {
+    let out = palisade()
+        .args([
+            "inventory",
+            "--format",
+            "json",
+            "examples/openapi/payments.yaml",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let inv: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ops = inv["operations"].as_array().unwrap();
+    assert_eq!(ops.len(), 10);
+    assert!(ops.iter().any(|o| o["method"] == "GET"
+        && o["path"] == "/v1/payments/{paymentId}"
+        && o["deprecated"] == true));
+}

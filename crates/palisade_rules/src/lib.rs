@@ -22,4 +22,4 @@ pub use owasp::{Owasp2019, Owasp2023};
 pub use risk::Risk;
 pub use rules::{FLOW_STRIDE, REMOVED, all as all_rules, stride_applies};
 pub use spec_context::{is_version_segment, version_free_path, words};
-pub use threat::{Location, Target, Threat, fingerprint};
+pub use threat::{Analysis, Location, Target, Threat, analysis_schema_json, fingerprint};

@@ -5,7 +5,7 @@ use palisade_model::{Dread, Severity};
 use serde::Serialize;
 
 /// A risk rating: the factors, their score and its level.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Risk {
     pub dread: Dread,
     /// The DREAD average, 0–10.

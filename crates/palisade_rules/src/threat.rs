@@ -12,7 +12,7 @@ use crate::owasp::{Owasp2019, Owasp2023};
 use crate::risk::Risk;
 
 /// What a threat is about.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Target {
     Element {
@@ -60,12 +60,14 @@ impl fmt::Display for Target {
 }
 
 /// Where a threat points: the line a person must change.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub struct Location {
+    #[schemars(with = "String")]
     pub file: Arc<str>,
     pub line: u32,
     pub column: u32,
     #[serde(skip)]
+    #[schemars(skip)]
     pub span: Span,
 }
 
@@ -98,8 +100,9 @@ pub fn fingerprint(rule: &str, target: &Target) -> ThreatId {
 }
 
 /// One thing that can go wrong, on one target.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Threat {
+    /// Stable: a fingerprint of the rule and the target, `TH-` and 12 hex digits.
     pub id: ThreatId,
     /// The rule's code (`DF001`), or `MANUAL` for threats written in the model.
     pub rule: String,
@@ -111,6 +114,7 @@ pub struct Threat {
     pub target: Target,
     pub location: Option<Location>,
     pub stride: Vec<Stride>,
+    /// OWASP API Security Top 10 2023 categories, like `API1`.
     pub owasp_api_2023: Vec<Owasp2023>,
     pub owasp_api_2019: Vec<Owasp2019>,
     pub cwe: Vec<u32>,
@@ -135,4 +139,22 @@ impl Threat {
             .and_then(|d| d.status)
             .unwrap_or(palisade_model::Status::Open)
     }
+}
+
+/// What `palisade analyze --format json` prints.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(
+    title = "Palisade analysis",
+    description = "The threats `palisade analyze --format json` found, most severe first."
+)]
+pub struct Analysis {
+    pub threats: Vec<Threat>,
+}
+
+/// The JSON Schema of [`Analysis`], as pretty JSON with a final newline.
+pub fn analysis_schema_json() -> String {
+    let schema = schemars::schema_for!(Analysis);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
 }

@@ -83,7 +83,9 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
             crate::output::print_stdout(&crate::threats::human(&threats, &sources, color))?;
         }
         Format::Json => {
-            let text = serde_json::to_string_pretty(&serde_json::json!({ "threats": threats }))?;
+            let text = serde_json::to_string_pretty(&palisade_rules::Analysis {
+                threats: threats.clone(),
+            })?;
             crate::output::print_stdout(&format!("{text}\n"))?;
         }
     }

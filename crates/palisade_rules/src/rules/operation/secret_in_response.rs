@@ -114,9 +114,10 @@ impl OperationRule for SecretInResponse {
         let names: Vec<String> = fields.iter().map(|p| format!("`{}`", p.path)).collect();
         let mut f = Finding::new(&Self::META, cx.target(), format!("{} returns secrets: {}", cx.op.address(), super::list(&names)))
             .description(format!(
-                "The response of {} includes {}: every caller — and anyone who intercepts or logs the response — gets them.",
+                "The response of {} includes {}: every caller — and anyone who intercepts or logs the response — gets {}.",
                 cx.op.address(),
-                super::list(&names)
+                super::list(&names),
+                if names.len() == 1 { "it" } else { "them" }
             ))
             .severity(severity)
             .at(cx.spec.location(first.location))
