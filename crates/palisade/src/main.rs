@@ -4,7 +4,6 @@
 //! 2 usage, IO or input error. A closed pipe ends the program quietly.
 
 mod commands;
-mod inputs;
 mod output;
 mod threats;
 

@@ -57,27 +57,17 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         ignore: args.ignore.iter().map(|s| s.to_ascii_uppercase()).collect(),
         no_baselines: args.no_baselines,
     };
-    let loaded = crate::inputs::load(&files);
+    let loaded = palisade_project::load(&files);
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
     if loaded.failed {
         return Ok(Outcome::InputError);
     }
     let sources = loaded.sources;
-    let mut threats: Vec<Threat> = Vec::new();
-    for input in &loaded.inputs {
-        match input {
-            crate::inputs::Input::Model { model, file, specs } => {
-                let specs: Vec<(&str, &palisade_openapi::Spec)> = specs
-                    .iter()
-                    .map(|(api, spec)| (api.as_str(), spec))
-                    .collect();
-                threats.extend(palisade_rules::analyze(model, file, &specs, &settings));
-            }
-            crate::inputs::Input::Spec { api, spec } => {
-                threats.extend(palisade_rules::analyze_spec(spec, api, &[], &settings));
-            }
-        }
-    }
+    let threats: Vec<Threat> = loaded
+        .inputs
+        .iter()
+        .flat_map(|input| input.analyze(&settings))
+        .collect();
     match args.format {
         Format::Human => {
             crate::output::print_stdout(&crate::threats::human(&threats, &sources, color))?;

@@ -1,5 +1,10 @@
-//! Reading what commands analyze: Palisade models with the OpenAPI documents they reference, and
-//! bare OpenAPI documents. Tells the two apart by their first keys.
+//! What commands, reports and the server work on: a Palisade model with the OpenAPI documents it
+//! references, or a bare OpenAPI document, read from disk, and its analysis. Tells the two apart
+//! by their first keys.
+//!
+//! Every command that reads models goes through [`load`], so that `apis[].spec` is resolved the
+//! same way everywhere: relative to the model's folder, which is also the root no `$ref` may
+//! leave.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -7,6 +12,7 @@ use std::path::{Path, PathBuf};
 use palisade_diagnostics::{Diagnostic, SourceMap};
 use palisade_model::Model;
 use palisade_openapi::{LoadOptions, Spec};
+use palisade_rules::{Settings, Threat};
 
 /// A model and its documents, or a bare document.
 pub enum Input {
@@ -21,6 +27,22 @@ pub enum Input {
         api: String,
         spec: Box<Spec>,
     },
+}
+
+impl Input {
+    /// The threats of this input: the model's with those of its documents, or the document's.
+    pub fn analyze(&self, settings: &Settings) -> Vec<Threat> {
+        match self {
+            Input::Model { model, file, specs } => {
+                let specs: Vec<(&str, &Spec)> = specs
+                    .iter()
+                    .map(|(api, spec)| (api.as_str(), spec))
+                    .collect();
+                palisade_rules::analyze(model, file, &specs, settings)
+            }
+            Input::Spec { api, spec } => palisade_rules::analyze_spec(spec, api, &[], settings),
+        }
+    }
 }
 
 /// Everything read, and every diagnostic met on the way.
