@@ -158,15 +158,15 @@ pub(crate) enum Sensitive {
     Secret,
 }
 
-/// Classifies a property as a secret, from its name and schema (see
-/// `palisade_openapi::sensitive` for the name heuristic): passwords, card security codes and
-/// numbers, national ids and private keys are the worst; other credentials and secrets follow.
+/// Classifies a property as a secret, from its name and its sensitive-data category (computed
+/// by `palisade_openapi::sensitive` when the document was read): passwords, card security codes
+/// and numbers, national ids and private keys are the worst; other credentials and secrets follow.
 pub(crate) fn secret_kind(
     name: &str,
-    schema: Option<&palisade_openapi::Schema>,
+    category: Option<palisade_openapi::SensitiveCategory>,
 ) -> Option<Sensitive> {
     use palisade_openapi::SensitiveCategory as C;
-    let category = palisade_openapi::sensitive::classify(name, schema)?;
+    let category = category?;
     let w = words(name);
     let has = |x: &str| w.iter().any(|y| y == x);
     match category {
