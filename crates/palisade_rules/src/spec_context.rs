@@ -119,8 +119,7 @@ impl<'s> SpecCx<'s> {
         if let Some(found) = self.properties.borrow().get(&(root, depth)) {
             return Rc::clone(found);
         }
-        let walked: Properties<'s> =
-            self.spec.schemas.distinct_properties(root, depth).into();
+        let walked: Properties<'s> = self.spec.schemas.distinct_properties(root, depth).into();
         self.properties
             .borrow_mut()
             .insert((root, depth), Rc::clone(&walked));
