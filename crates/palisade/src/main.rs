@@ -57,7 +57,7 @@ fn main() -> ExitCode {
     let color = cli.color.resolve();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args, color),
-        Command::Init(args) => commands::init::run(&args),
+        Command::Init(args) => commands::init::run(&args, color),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),

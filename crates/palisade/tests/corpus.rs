@@ -1,6 +1,7 @@
 //! The shared corpus (`../shared/corpus`): every real and vulnerable OpenAPI document is read
-//! without error, and `palisade inventory` counts exactly the operations an independent parser
-//! finds under `paths`. Skipped, with a message, when `../shared` is absent.
+//! without error, `palisade inventory` counts exactly the operations an independent parser
+//! finds under `paths`, and `palisade init --from-openapi` derives a model that validates.
+//! Skipped, with a message, when `../shared` is absent.
 
 use std::path::{Path, PathBuf};
 
@@ -105,5 +106,30 @@ fn every_corpus_document_is_read_and_every_operation_counted() {
         let theirs = count_operations(&independent_parse(&path));
         assert!(theirs > 0, "{}: no operations at all?", path.display());
         assert_eq!(ours, theirs, "{}", path.display());
+    }
+}
+
+#[test]
+fn init_from_openapi_derives_a_valid_model_from_every_corpus_document() {
+    let Some(corpus) = shared() else {
+        return;
+    };
+    for path in documents(&corpus) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let name = path.file_name().expect("a file name");
+        std::fs::copy(&path, dir.path().join(name)).expect("copy");
+        Command::cargo_bin("palisade")
+            .expect("the binary is built")
+            .current_dir(dir.path())
+            .args(["init", "--from-openapi"])
+            .arg(name)
+            .assert()
+            .success();
+        Command::cargo_bin("palisade")
+            .expect("the binary is built")
+            .current_dir(dir.path())
+            .args(["validate", "palisade.yaml"])
+            .assert()
+            .success();
     }
 }
