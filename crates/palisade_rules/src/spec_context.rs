@@ -214,6 +214,12 @@ impl<'s> OpCx<'s> {
         }
     }
 
+    /// Whether the operation needs no credentials while the API requires them elsewhere: an
+    /// operation left open, rather than an API whose authentication is simply not described.
+    pub fn left_open(&self) -> bool {
+        self.auth_state() == AuthState::None && self.spec.declares_auth
+    }
+
     /// Header, query and cookie parameters that carry credentials.
     pub fn credential_parameters(&self) -> Vec<&'s palisade_openapi::Parameter> {
         self.op
@@ -259,18 +265,7 @@ impl<'s> OpCx<'s> {
 
     /// Whether the operation documents throttling: a 429 response or rate-limit headers.
     pub fn documents_rate_limit(&self) -> bool {
-        self.has_response("429")
-            || self.op.responses.values().any(|r| {
-                r.headers.keys().any(|h| {
-                    let h = h.to_ascii_lowercase();
-                    h.contains("ratelimit") || h.contains("rate-limit") || h == "retry-after"
-                })
-            })
-            || self.op.extensions.keys().any(|k| {
-                k.to_ascii_lowercase().contains("ratelimit")
-                    || k.to_ascii_lowercase().contains("rate-limit")
-                    || k.to_ascii_lowercase().contains("throttl")
-            })
+        documents_rate_limit(self.op)
     }
 
     /// Every property of the request bodies (all media types), walked once.
@@ -360,6 +355,24 @@ impl<'s> OpCx<'s> {
         }
         out
     }
+}
+
+/// Whether an operation documents throttling: a 429 (or 4XX) response, rate-limit or
+/// `Retry-After` headers, or a rate-limit extension.
+pub fn documents_rate_limit(op: &Operation) -> bool {
+    op.responses
+        .keys()
+        .any(|k| k == "429" || k.eq_ignore_ascii_case("4XX"))
+        || op.responses.values().any(|r| {
+            r.headers.keys().any(|h| {
+                let h = h.to_ascii_lowercase();
+                h.contains("ratelimit") || h.contains("rate-limit") || h == "retry-after"
+            })
+        })
+        || op.extensions.keys().any(|k| {
+            let k = k.to_ascii_lowercase();
+            k.contains("ratelimit") || k.contains("rate-limit") || k.contains("throttl")
+        })
 }
 
 /// One value a caller sends.
