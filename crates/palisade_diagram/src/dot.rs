@@ -66,8 +66,14 @@ pub(crate) fn render(scene: &Scene, options: &Options) -> String {
         "  graph [rankdir=LR, compound=true, newrank=true, nodesep=0.4, ranksep=0.9, fontname={font}, fontsize=11, label=<<B>{}</B>>, labelloc=t];",
         html(&format!("Data-flow diagram: {}", model.system.name))
     );
-    let _ = writeln!(out, "  node [fontname={font}, fontsize=11, margin=\"0.15,0.08\"];");
-    let _ = writeln!(out, "  edge [fontname={font}, fontsize=9, color=\"#6e7781\", arrowsize=0.7];");
+    let _ = writeln!(
+        out,
+        "  node [fontname={font}, fontsize=11, margin=\"0.15,0.08\"];"
+    );
+    let _ = writeln!(
+        out,
+        "  edge [fontname={font}, fontsize=9, color=\"#6e7781\", arrowsize=0.7];"
+    );
     for &c in &scene.nodes[0].children {
         node(&mut out, scene, c, options, 1);
     }
@@ -87,8 +93,15 @@ pub(crate) fn render(scene: &Scene, options: &Options) -> String {
             .collect();
         let mut attrs = vec![
             format!("id={}", quoted(&format!("flow-{}", f.id))),
-            format!("label=<{}{}>", label.join("<BR/>"), badge_line(options.badges.get(f.id.as_str()))),
-            format!("tooltip={}", quoted(&format!("{} → {}", from.label(), to.label()))),
+            format!(
+                "label=<{}{}>",
+                label.join("<BR/>"),
+                badge_line(options.badges.get(f.id.as_str()))
+            ),
+            format!(
+                "tooltip={}",
+                quoted(&format!("{} → {}", from.label(), to.label()))
+            ),
         ];
         if edge.crossing {
             attrs.push("color=\"#cf222e\", fontcolor=\"#a40e26\", penwidth=2".to_owned());
@@ -119,7 +132,11 @@ fn node(out: &mut String, scene: &Scene, v: usize, options: &Options, depth: usi
     match scene.nodes[v].item {
         Item::Boundary(i) => {
             let b = &scene.model.boundaries[i];
-            let _ = writeln!(out, "{indent}subgraph {} {{", quoted(&format!("cluster_boundary_{}", b.id)));
+            let _ = writeln!(
+                out,
+                "{indent}subgraph {} {{",
+                quoted(&format!("cluster_boundary_{}", b.id))
+            );
             let _ = writeln!(
                 out,
                 "{indent}  id={}; label=<<B>{}</B>>; labeljust=l; style=\"dashed,rounded\"; color=\"#57606a\"; fontcolor=\"#57606a\"; tooltip={};",
@@ -140,7 +157,11 @@ fn node(out: &mut String, scene: &Scene, v: usize, options: &Options, depth: usi
             let e = &scene.model.elements[i];
             let children = &scene.nodes[v].children;
             if !children.is_empty() {
-                let _ = writeln!(out, "{indent}subgraph {} {{", quoted(&format!("cluster_element_{}", e.id)));
+                let _ = writeln!(
+                    out,
+                    "{indent}subgraph {} {{",
+                    quoted(&format!("cluster_element_{}", e.id))
+                );
                 let _ = writeln!(
                     out,
                     "{indent}  label=<{}>; labeljust=l; style=rounded; color=\"#1f2328\";",
@@ -156,7 +177,10 @@ fn node(out: &mut String, scene: &Scene, v: usize, options: &Options, depth: usi
                 .detail
                 .as_deref()
                 .map_or_else(String::new, |d| {
-                    format!("<BR/><FONT POINT-SIZE=\"9\" COLOR=\"#57606a\">{}</FONT>", html(d))
+                    format!(
+                        "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"#57606a\">{}</FONT>",
+                        html(d)
+                    )
                 });
             let body = format!("{}{detail}{}", name.join("<BR/>"), badge_line(badge));
             let (shape, label) = match e.kind {
@@ -164,7 +188,9 @@ fn node(out: &mut String, scene: &Scene, v: usize, options: &Options, depth: usi
                     "shape=box, style=filled, fillcolor=\"#eef1f5\", penwidth=2".to_owned(),
                     format!("<{body}>"),
                 ),
-                ElementKind::Process => ("shape=box, style=rounded".to_owned(), format!("<{body}>")),
+                ElementKind::Process => {
+                    ("shape=box, style=rounded".to_owned(), format!("<{body}>"))
+                }
                 ElementKind::DataStore => (
                     "shape=plain".to_owned(),
                     format!(
@@ -172,13 +198,21 @@ fn node(out: &mut String, scene: &Scene, v: usize, options: &Options, depth: usi
                     ),
                 ),
             };
-            let color = if badge.is_some() { ", color=\"#bc4c00\"" } else { "" };
+            let color = if badge.is_some() {
+                ", color=\"#bc4c00\""
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "{indent}{} [id={}, {shape}{color}, label={label}, tooltip={}];",
                 quoted(&format!("el-{}", e.id)),
                 quoted(&format!("el-{}", e.id)),
-                quoted(&format!("{} ({})", e.label(), e.kind.as_str().replace('_', " ")))
+                quoted(&format!(
+                    "{} ({})",
+                    e.label(),
+                    e.kind.as_str().replace('_', " ")
+                ))
             );
             for &c in children {
                 node(out, scene, c, options, depth + 1);

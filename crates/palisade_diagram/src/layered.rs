@@ -125,8 +125,8 @@ fn order(
         if best_crossings == 0 {
             break;
         }
-        for l in 1..layers.len() {
-            reorder(&mut layers[l], &mut pos, |e| g.edges[e].a, preds);
+        for layer in layers.iter_mut().skip(1) {
+            reorder(layer, &mut pos, |e| g.edges[e].a, preds);
         }
         for l in (0..layers.len().saturating_sub(1)).rev() {
             reorder(&mut layers[l], &mut pos, |e| g.edges[e].b, succs);
@@ -260,7 +260,14 @@ fn column_height(g: &Graph, layer: &[usize]) -> f64 {
     layer
         .iter()
         .enumerate()
-        .map(|(i, &v)| g.h[v] + if i > 0 { g.margin[layer[i - 1]] + g.margin[v] } else { 0.0 })
+        .map(|(i, &v)| {
+            g.h[v]
+                + if i > 0 {
+                    g.margin[layer[i - 1]] + g.margin[v]
+                } else {
+                    0.0
+                }
+        })
         .sum()
 }
 

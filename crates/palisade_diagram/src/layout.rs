@@ -176,9 +176,7 @@ pub(crate) fn compute(scene: &Scene, placements: Option<&Layout>) -> Geometry {
     }
 
     let mut levels: Vec<Option<Level>> = (0..n).map(|_| None).collect();
-    let mut size: Vec<(f64, f64)> = (0..n)
-        .map(|v| (scene.text[v].w, scene.text[v].h))
-        .collect();
+    let mut size: Vec<(f64, f64)> = (0..n).map(|v| (scene.text[v].w, scene.text[v].h)).collect();
     for &v in &order {
         let is_level = !scene.nodes[v].children.is_empty() || !lifted[v].is_empty();
         if !is_level && !matches!(scene.nodes[v].item, Item::Boundary(_)) {
@@ -460,12 +458,16 @@ fn layout_level(scene: &Scene, v: usize, input: &LevelInput, levels: &[Option<Le
         }
     }
     if !loose.is_empty() {
-        let placed = (0..k + input.lifted.len()).filter(|&i| i >= k || involved[i] || port_sides[i] != (false, false));
+        let placed = (0..k + input.lifted.len())
+            .filter(|&i| i >= k || involved[i] || port_sides[i] != (false, false));
         let mut heights: Vec<f64> = vec![0.0; usize::try_from(content_max).unwrap_or(0) + 1];
         for i in placed {
             heights[usize::try_from(layer[i]).unwrap_or(0)] += g.h[i] + 2.0 * g.margin[i];
         }
-        let total: f64 = loose.iter().map(|&i| g.h[i] + 2.0 * g.margin[i]).sum::<f64>()
+        let total: f64 = loose
+            .iter()
+            .map(|&i| g.h[i] + 2.0 * g.margin[i])
+            .sum::<f64>()
             + heights.iter().sum::<f64>();
         // Aim for a drawing about twice as wide as tall.
         let mean_w = loose.iter().map(|&i| g.w[i]).sum::<f64>() / loose.len() as f64 + 50.0;
@@ -477,7 +479,10 @@ fn layout_level(scene: &Scene, v: usize, input: &LevelInput, levels: &[Option<Le
             let (best, _) = heights
                 .iter()
                 .enumerate()
-                .fold((0, f64::INFINITY), |acc, (l, &h)| if h < acc.1 { (l, h) } else { acc });
+                .fold(
+                    (0, f64::INFINITY),
+                    |acc, (l, &h)| if h < acc.1 { (l, h) } else { acc },
+                );
             heights[best] += g.h[i] + 2.0 * g.margin[i];
             layer[i] = best as i64;
         }
@@ -582,9 +587,17 @@ fn layout_level(scene: &Scene, v: usize, input: &LevelInput, levels: &[Option<Le
                     let border_in = if right { 0.0 } else { w };
                     let border_out = if right { w } else { 0.0 };
                     if i == 0 {
-                        Run { xa: border_in, xb: x, y }
+                        Run {
+                            xa: border_in,
+                            xb: x,
+                            y,
+                        }
                     } else {
-                        Run { xa: x, xb: border_out, y }
+                        Run {
+                            xa: x,
+                            xb: border_out,
+                            y,
+                        }
                     }
                 }
                 Local::Label(_) => {
@@ -597,9 +610,17 @@ fn layout_level(scene: &Scene, v: usize, input: &LevelInput, levels: &[Option<Le
                             h: g.h[node] - 2.0,
                         },
                     );
-                    Run { xa: col_in, xb: col_out, y }
+                    Run {
+                        xa: col_in,
+                        xb: col_out,
+                        y,
+                    }
                 }
-                Local::Dummy => Run { xa: col_in, xb: col_out, y },
+                Local::Dummy => Run {
+                    xa: col_in,
+                    xb: col_out,
+                    y,
+                },
             };
             runs.push(run);
         }
@@ -617,7 +638,11 @@ fn link(
     e: usize,
     offset: &impl Fn(&Graph, &[Local], usize, usize) -> f64,
 ) {
-    let (a, b) = if g.layer[p] < g.layer[q] { (p, q) } else { (q, p) };
+    let (a, b) = if g.layer[p] < g.layer[q] {
+        (p, q)
+    } else {
+        (q, p)
+    };
     let edge = GraphEdge {
         a,
         b,
@@ -660,11 +685,14 @@ fn assemble(e: usize, path: &EdgePath, levels: &[Option<Level>], boxes: &[Rect])
     route
 }
 
+/// `(where the route goes next, route, whether it is the route's start)`.
+type Attachment = (f64, usize, bool);
+
 /// Spreads the flows that attach to the same side of an element box evenly along it, in the
 /// order of where they go, so that arrows do not pile up at the middle.
 fn spread_attachments(scene: &Scene, boxes: &[Rect], routes: &mut [Route]) {
     // (node, right side) → (neighbour y, route, is start)
-    let mut groups: HashMap<(usize, bool), Vec<(f64, usize, bool)>> = HashMap::new();
+    let mut groups: HashMap<(usize, bool), Vec<Attachment>> = HashMap::new();
     for (i, edge) in scene.edges.iter().enumerate() {
         let runs = &routes[i].runs;
         if runs.len() < 2 {
@@ -776,7 +804,9 @@ fn apply_placements(scene: &Scene, layout: &Layout, paths: &[EdgePath], g: &mut 
     }
     for v in post {
         let placed = match scene.nodes[v].item {
-            Item::Element(i) => layout.elements.contains_key(scene.model.elements[i].id.as_str()),
+            Item::Element(i) => layout
+                .elements
+                .contains_key(scene.model.elements[i].id.as_str()),
             Item::Boundary(i) => layout
                 .boundaries
                 .contains_key(scene.model.boundaries[i].id.as_str()),
@@ -814,9 +844,9 @@ fn apply_placements(scene: &Scene, layout: &Layout, paths: &[EdgePath], g: &mut 
             .chain(std::iter::once(path.lca))
             .collect();
         let d = delta[path.lca];
-        let same = involved
-            .iter()
-            .all(|&v| !resized[v] && (delta[v].0 - d.0).abs() < 1e-9 && (delta[v].1 - d.1).abs() < 1e-9);
+        let same = involved.iter().all(|&v| {
+            !resized[v] && (delta[v].0 - d.0).abs() < 1e-9 && (delta[v].1 - d.1).abs() < 1e-9
+        });
         let route = &mut g.routes[e];
         if same {
             for r in &mut route.runs {
@@ -835,8 +865,8 @@ fn apply_placements(scene: &Scene, layout: &Layout, paths: &[EdgePath], g: &mut 
             };
             let (ya, yb) = (a.y + a.h / 2.0, b.y + b.h / 2.0);
             route.runs = vec![Run { xa, xb: xa, y: ya }, Run { xa: xb, xb, y: yb }];
-            route.label.x = (xa + xb) / 2.0 - route.label.w / 2.0;
-            route.label.y = (ya + yb) / 2.0 - route.label.h - 2.0;
+            route.label.x = f64::midpoint(xa, xb) - route.label.w / 2.0;
+            route.label.y = f64::midpoint(ya, yb) - route.label.h - 2.0;
         }
     }
     // Keep everything inside the canvas.

@@ -18,6 +18,15 @@
 //! assert!(svg.contains(r#"id="el-api""#));
 //! ```
 
+// Layout code names graph things as the literature does (`v`, `e`, `g`, `x`, `y`).
+#![allow(clippy::many_single_char_names)]
+// Counts of boxes and layers become coordinates: far below where `f64` or `i64` would lose them.
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
 mod dot;
 mod layered;
 mod layout;
@@ -67,6 +76,7 @@ impl Default for Options {
 
 impl Options {
     /// Badges from `(element or flow id, severity)` pairs, one per threat.
+    #[must_use]
     pub fn with_threat_counts<'a>(
         mut self,
         threats: impl IntoIterator<Item = (&'a str, Option<Severity>)>,

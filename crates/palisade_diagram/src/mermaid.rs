@@ -55,7 +55,11 @@ pub(crate) fn render(scene: &Scene, options: &Options) -> String {
         };
         let mut lines: Vec<String> = edge.label.iter().map(|l| label(&l.text)).collect();
         if let Some(b) = options.badges.get(f.id.as_str()) {
-            lines.push(format!("{} threat{}", b.count, if b.count == 1 { "" } else { "s" }));
+            lines.push(format!(
+                "{} threat{}",
+                b.count,
+                if b.count == 1 { "" } else { "s" }
+            ));
         }
         let _ = writeln!(
             out,
@@ -133,11 +137,20 @@ fn node(out: &mut String, scene: &Scene, v: usize, options: &Options, depth: usi
             let e = &scene.model.elements[i];
             let children = &scene.nodes[v].children;
             let mut text = label(e.label());
-            if let Some(d) = &scene.text[v].detail {
-                let _ = write!(text, "<br/><small>{}</small>", label(d));
+            let detail = e.technology.clone().or_else(|| {
+                e.store
+                    .map(|s| palisade_model::StringEnum::as_str(s).replace('_', " "))
+            });
+            if let Some(d) = detail.filter(|d| !text::clean(d).is_empty()) {
+                let _ = write!(text, "<br/><small>{}</small>", label(&d));
             }
             if let Some(b) = options.badges.get(e.id.as_str()) {
-                let _ = write!(text, "<br/>{} threat{}", b.count, if b.count == 1 { "" } else { "s" });
+                let _ = write!(
+                    text,
+                    "<br/>{} threat{}",
+                    b.count,
+                    if b.count == 1 { "" } else { "s" }
+                );
             }
             let shape = match e.kind {
                 ElementKind::ExternalEntity => format!("[\"{text}\"]"),

@@ -277,9 +277,13 @@ fn element_text(e: &Element, badge: bool) -> BoxText {
         .chain(detail.iter().map(|d| width(d, SMALL_SIZE, false)))
         .fold(0.0, f64::max);
     let badge_room = if badge { BADGE_ROOM } else { 0.0 };
-    let w = (text_w + 2.0 * BOX_PAD_X + badge_room).max(BOX_MIN_W).ceil();
+    let w = (text_w + 2.0 * BOX_PAD_X + badge_room)
+        .max(BOX_MIN_W)
+        .ceil();
     let lines = name.len() as f64 * NAME_SIZE * LINE_HEIGHT
-        + detail.as_ref().map_or(0.0, |_| SMALL_SIZE * LINE_HEIGHT + 2.0);
+        + detail
+            .as_ref()
+            .map_or(0.0, |_| SMALL_SIZE * LINE_HEIGHT + 2.0);
     let min_h = if e.kind == ElementKind::DataStore {
         44.0
     } else {
@@ -307,7 +311,12 @@ fn flow_label(f: &Flow, badge: Option<u32>) -> (Vec<LabelLine>, f64, f64) {
         });
     }
     let mut how = Vec::new();
-    if let Some(p) = f.protocol.as_deref().map(text::clean).filter(|p| !p.is_empty()) {
+    if let Some(p) = f
+        .protocol
+        .as_deref()
+        .map(text::clean)
+        .filter(|p| !p.is_empty())
+    {
         how.push(match f.port {
             Some(port) => format!("{p}:{port}"),
             None => p,

@@ -75,7 +75,13 @@ pub(crate) fn esc(text: &str) -> String {
 /// A class name made of safe characters.
 fn class_word(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -85,11 +91,20 @@ pub(crate) fn render(scene: &Scene, g: &Geometry, options: &Options) -> String {
     let legend = options.legend.then(|| legend_items(options));
     let legend_w = legend.as_ref().map_or(0.0, |(w, _)| *w);
     let content_right = g.right.max(MARGIN + 200.0);
-    let shown_title = text::truncate(&title_text, (content_right - MARGIN).max(legend_w).max(300.0), 16.0, true);
+    let shown_title = text::truncate(
+        &title_text,
+        (content_right - MARGIN).max(legend_w).max(300.0),
+        16.0,
+        true,
+    );
     let title_w = width(&shown_title, 16.0, true);
     let canvas_w = (content_right + MARGIN)
         .max(legend_w + 2.0 * MARGIN)
-        .max(if options.title { title_w + 2.0 * MARGIN } else { 0.0 })
+        .max(if options.title {
+            title_w + 2.0 * MARGIN
+        } else {
+            0.0
+        })
         .ceil();
     let legend_y = g.bottom + 28.0;
     let canvas_h = (legend_y + legend.as_ref().map_or(0.0, |(_, h)| *h) + MARGIN).ceil();
@@ -122,7 +137,7 @@ pub(crate) fn render(scene: &Scene, g: &Geometry, options: &Options) -> String {
     if options.title {
         let _ = writeln!(
             out,
-            r##"<text class="diagram-title" x="{}" y="{}">{}</text>"##,
+            r#"<text class="diagram-title" x="{}" y="{}">{}</text>"#,
             num(MARGIN),
             num(MARGIN + 18.0),
             esc(&shown_title)
@@ -145,7 +160,13 @@ pub(crate) fn render(scene: &Scene, g: &Geometry, options: &Options) -> String {
     }
     out.push_str("</g>\n<g class=\"flows\">\n");
     for (edge, route) in scene.edges.iter().zip(&g.routes) {
-        flow(&mut out, scene, edge, route, options.badges.get(scene.flow(edge).id.as_str()));
+        flow(
+            &mut out,
+            scene,
+            edge,
+            route,
+            options.badges.get(scene.flow(edge).id.as_str()),
+        );
     }
     out.push_str("</g>\n<g class=\"elements\">\n");
     for &v in &preorder {
@@ -175,13 +196,17 @@ fn boundary(out: &mut String, scene: &Scene, v: usize, i: usize, r: Rect) {
     let b = &scene.model.boundaries[i];
     let kind = b.kind.map_or("other", StringEnum::as_str);
     let name = text::truncate(&scene.text[v].name[0], (r.w - 16.0).max(20.0), 12.0, true);
-    let mut tip = format!("{} — trust boundary ({})", text::clean(b.label()), kind.replace('_', " "));
+    let mut tip = format!(
+        "{} — trust boundary ({})",
+        text::clean(b.label()),
+        kind.replace('_', " ")
+    );
     if let Some(d) = &b.description {
         let _ = write!(tip, "\n{}", text::clean(d));
     }
     let _ = writeln!(
         out,
-        r##"<g id="boundary-{id}" class="boundary kind-{kind}" data-id="{id}"><title>{tip}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6"/><text x="{tx}" y="{ty}">{name}</text></g>"##,
+        r#"<g id="boundary-{id}" class="boundary kind-{kind}" data-id="{id}"><title>{tip}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6"/><text x="{tx}" y="{ty}">{name}</text></g>"#,
         id = esc(b.id.as_str()),
         kind = class_word(kind),
         tip = esc(&tip),
@@ -203,10 +228,10 @@ fn kind_class(kind: ElementKind) -> &'static str {
     }
 }
 
-fn severity_class(badge: &Badge) -> String {
-    badge
-        .severity
-        .map_or_else(String::new, |s: Severity| format!(" severity-{}", s.as_str()))
+fn severity_class(badge: Badge) -> String {
+    badge.severity.map_or_else(String::new, |s: Severity| {
+        format!(" severity-{}", s.as_str())
+    })
 }
 
 fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options) {
@@ -223,9 +248,13 @@ fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options
         classes.push_str(" log");
     }
     if let Some(b) = badge {
-        let _ = write!(classes, " has-threats{}", severity_class(b));
+        let _ = write!(classes, " has-threats{}", severity_class(*b));
     }
-    let mut tip = format!("{} — {}", text::clean(e.label()), e.kind.as_str().replace('_', " "));
+    let mut tip = format!(
+        "{} — {}",
+        text::clean(e.label()),
+        e.kind.as_str().replace('_', " ")
+    );
     if let Some(s) = e.store {
         let _ = write!(tip, " ({})", s.as_str().replace('_', " "));
     }
@@ -247,7 +276,7 @@ fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options
     }
     let _ = write!(
         out,
-        r##"<g id="el-{id}" class="{classes}" data-id="{id}"><title>{tip}</title>"##,
+        r#"<g id="el-{id}" class="{classes}" data-id="{id}"><title>{tip}</title>"#,
         id = esc(e.id.as_str()),
         tip = esc(&tip),
     );
@@ -257,7 +286,7 @@ fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options
     };
     let _ = write!(
         out,
-        r##"<rect class="box" x="{}" y="{}" width="{}" height="{}" rx="{}"/>"##,
+        r#"<rect class="box" x="{}" y="{}" width="{}" height="{}" rx="{}"/>"#,
         num(r.x),
         num(r.y),
         num(r.w),
@@ -268,7 +297,7 @@ fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options
         for y in [r.y + 1.0, r.y + r.h - 1.0] {
             let _ = write!(
                 out,
-                r##"<line x1="{}" y1="{y}" x2="{}" y2="{y}"/>"##,
+                r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}"/>"#,
                 num(r.x),
                 num(r.x + r.w),
                 y = num(y)
@@ -276,26 +305,37 @@ fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options
         }
     }
     let t: &BoxText = &scene.text[v];
-    let badge_room = if badge.is_some() { crate::scene::BADGE_ROOM } else { 0.0 };
+    let badge_room = if badge.is_some() {
+        crate::scene::BADGE_ROOM
+    } else {
+        0.0
+    };
     if container {
-        let name = text::truncate(&text::clean(e.label()), (r.w - 20.0 - badge_room).max(20.0), NAME_SIZE, true);
+        let name = text::truncate(
+            &text::clean(e.label()),
+            (r.w - 20.0 - badge_room).max(20.0),
+            NAME_SIZE,
+            true,
+        );
         let _ = write!(
             out,
-            r##"<text class="name" x="{}" y="{}">{}</text>"##,
+            r#"<text class="name" x="{}" y="{}">{}</text>"#,
             num(r.x + 10.0),
             num(r.y + 18.0),
             esc(&name)
         );
     } else {
         let lines = t.name.len() as f64 * NAME_SIZE * LINE_HEIGHT
-            + t.detail.as_ref().map_or(0.0, |_| SMALL_SIZE * LINE_HEIGHT + 2.0);
+            + t.detail
+                .as_ref()
+                .map_or(0.0, |_| SMALL_SIZE * LINE_HEIGHT + 2.0);
         let cx = r.x + (r.w - badge_room) / 2.0;
         let mut y = r.y + (r.h - lines) / 2.0;
         for line in &t.name {
             y += NAME_SIZE * LINE_HEIGHT;
             let _ = write!(
                 out,
-                r##"<text class="name" x="{}" y="{}" text-anchor="middle">{}</text>"##,
+                r#"<text class="name" x="{}" y="{}" text-anchor="middle">{}</text>"#,
                 num(cx),
                 num(y - NAME_SIZE * 0.3),
                 esc(line)
@@ -305,7 +345,7 @@ fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options
             y += SMALL_SIZE * LINE_HEIGHT + 2.0;
             let _ = write!(
                 out,
-                r##"<text class="detail" x="{}" y="{}" text-anchor="middle">{}</text>"##,
+                r#"<text class="detail" x="{}" y="{}" text-anchor="middle">{}</text>"#,
                 num(cx),
                 num(y - SMALL_SIZE * 0.3),
                 esc(d)
@@ -314,16 +354,16 @@ fn element(out: &mut String, scene: &Scene, v: usize, r: Rect, options: &Options
     }
     if let Some(b) = badge {
         let bw = badge_width(b.count);
-        draw_badge(out, b, r.x + r.w - bw - 4.0, r.y + 4.0);
+        draw_badge(out, *b, r.x + r.w - bw - 4.0, r.y + 4.0);
     }
     out.push_str("</g>\n");
 }
 
-fn draw_badge(out: &mut String, b: &Badge, x: f64, y: f64) {
+fn draw_badge(out: &mut String, b: Badge, x: f64, y: f64) {
     let bw = badge_width(b.count);
     let _ = write!(
         out,
-        r##"<g class="badge{}"><rect x="{}" y="{}" width="{}" height="16" rx="8"/><text x="{}" y="{}" text-anchor="middle">{}</text></g>"##,
+        r#"<g class="badge{}"><rect x="{}" y="{}" width="{}" height="16" rx="8"/><text x="{}" y="{}" text-anchor="middle">{}</text></g>"#,
         severity_class(b),
         num(x),
         num(y),
@@ -367,7 +407,7 @@ fn flow(out: &mut String, scene: &Scene, edge: &Edge, route: &Route, badge: Opti
         classes.push_str(" bidirectional");
     }
     if let Some(b) = badge {
-        let _ = write!(classes, " has-threats{}", severity_class(b));
+        let _ = write!(classes, " has-threats{}", severity_class(*b));
     }
     let arrow = if f.bidirectional { "↔" } else { "→" };
     let mut tip = format!(
@@ -415,7 +455,7 @@ fn flow(out: &mut String, scene: &Scene, edge: &Edge, route: &Route, badge: Opti
     }
     let _ = write!(
         out,
-        r##"<g id="flow-{id}" class="{classes}" data-id="{id}" data-from="{from}" data-to="{to}"><title>{tip}</title>"##,
+        r#"<g id="flow-{id}" class="{classes}" data-id="{id}" data-from="{from}" data-to="{to}"><title>{tip}</title>"#,
         id = esc(f.id.as_str()),
         from = esc(f.from.as_str()),
         to = esc(f.to.as_str()),
@@ -426,16 +466,20 @@ fn flow(out: &mut String, scene: &Scene, edge: &Edge, route: &Route, badge: Opti
     } else {
         "url(#palisade-arrow)"
     };
-    let _ = write!(out, r##"<path d="{}" marker-end="{marker}""##, path_data(route));
+    let _ = write!(
+        out,
+        r#"<path d="{}" marker-end="{marker}""#,
+        path_data(route)
+    );
     if f.bidirectional {
-        let _ = write!(out, r##" marker-start="{marker}""##);
+        let _ = write!(out, r#" marker-start="{marker}""#);
     }
     out.push_str("/>");
     let l = route.label;
     let badge_w = badge.map_or(0.0, |b| badge_width(b.count) + 4.0);
     let _ = write!(
         out,
-        r##"<g class="label"><rect class="label-bg" x="{}" y="{}" width="{}" height="{}" rx="3"/>"##,
+        r#"<g class="label"><rect class="label-bg" x="{}" y="{}" width="{}" height="{}" rx="3"/>"#,
         num(l.x),
         num(l.y),
         num(l.w),
@@ -447,7 +491,7 @@ fn flow(out: &mut String, scene: &Scene, edge: &Edge, route: &Route, badge: Opti
         let room = if i == 0 { l.w - badge_w } else { l.w };
         let _ = write!(
             out,
-            r##"<text class="{}" x="{}" y="{}" text-anchor="middle">{}</text>"##,
+            r#"<text class="{}" x="{}" y="{}" text-anchor="middle">{}</text>"#,
             line.class,
             num(l.x + room / 2.0),
             num(y - SMALL_SIZE * 0.3),
@@ -455,7 +499,7 @@ fn flow(out: &mut String, scene: &Scene, edge: &Edge, route: &Route, badge: Opti
         );
     }
     if let Some(b) = badge {
-        draw_badge(out, b, l.x + l.w - badge_width(b.count), l.y + 1.0);
+        draw_badge(out, *b, l.x + l.w - badge_width(b.count), l.y + 1.0);
     }
     out.push_str("</g></g>\n");
 }
@@ -533,7 +577,7 @@ fn draw_legend(out: &mut String, options: &Options, x: f64, y: f64, w: f64) {
     let (_, h) = legend_items(options);
     let _ = write!(
         out,
-        r##"<g class="legend"><rect x="{}" y="{}" width="{}" height="{}" rx="4"/><text x="{}" y="{}" font-weight="700">Legend</text>"##,
+        r#"<g class="legend"><rect x="{}" y="{}" width="{}" height="{}" rx="4"/><text x="{}" y="{}" font-weight="700">Legend</text>"#,
         num(x),
         num(y),
         num(w),
@@ -547,24 +591,24 @@ fn draw_legend(out: &mut String, options: &Options, x: f64, y: f64, w: f64) {
         let cy = y + 28.0 + (i / LEGEND_PER_ROW) as f64 * 34.0;
         let shape = match *kind {
             "external-entity" => format!(
-                r##"<g class="element external-entity"><rect class="box" x="{}" y="{}" width="44" height="24"/></g>"##,
+                r#"<g class="element external-entity"><rect class="box" x="{}" y="{}" width="44" height="24"/></g>"#,
                 num(cx),
                 num(cy)
             ),
             "process" => format!(
-                r##"<g class="element process"><rect class="box" x="{}" y="{}" width="44" height="24" rx="8"/></g>"##,
+                r#"<g class="element process"><rect class="box" x="{}" y="{}" width="44" height="24" rx="8"/></g>"#,
                 num(cx),
                 num(cy)
             ),
             "data-store" => format!(
-                r##"<g class="element data-store"><line x1="{x}" y1="{y1}" x2="{x2}" y2="{y1}"/><line x1="{x}" y1="{y2}" x2="{x2}" y2="{y2}"/></g>"##,
+                r#"<g class="element data-store"><line x1="{x}" y1="{y1}" x2="{x2}" y2="{y1}"/><line x1="{x}" y1="{y2}" x2="{x2}" y2="{y2}"/></g>"#,
                 x = num(cx),
                 x2 = num(cx + 44.0),
                 y1 = num(cy + 1.0),
                 y2 = num(cy + 23.0)
             ),
             "boundary" => format!(
-                r##"<g class="boundary"><rect x="{}" y="{}" width="44" height="24" rx="4"/></g>"##,
+                r#"<g class="boundary"><rect x="{}" y="{}" width="44" height="24" rx="4"/></g>"#,
                 num(cx),
                 num(cy)
             ),
@@ -572,7 +616,7 @@ fn draw_legend(out: &mut String, options: &Options, x: f64, y: f64, w: f64) {
                 let mut s = String::new();
                 draw_badge(
                     &mut s,
-                    &Badge {
+                    Badge {
                         count: 3,
                         severity: Some(Severity::High),
                     },
@@ -588,7 +632,7 @@ fn draw_legend(out: &mut String, options: &Options, x: f64, y: f64, w: f64) {
                     _ => ("flow", "url(#palisade-arrow)"),
                 };
                 format!(
-                    r##"<g class="{class}"><path d="M{},{} H{}" marker-end="{marker}"/></g>"##,
+                    r#"<g class="{class}"><path d="M{},{} H{}" marker-end="{marker}"/></g>"#,
                     num(cx),
                     num(cy + 12.0),
                     num(cx + 44.0)
@@ -598,7 +642,7 @@ fn draw_legend(out: &mut String, options: &Options, x: f64, y: f64, w: f64) {
         out.push_str(&shape);
         let _ = write!(
             out,
-            r##"<text x="{}" y="{}">{}</text>"##,
+            r#"<text x="{}" y="{}">{}</text>"#,
             num(cx + 54.0),
             num(cy + 16.0),
             esc(label)

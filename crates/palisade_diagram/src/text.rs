@@ -3,8 +3,7 @@
 //! wrapping or truncating to a width.
 
 /// The font stack every diagram text uses; no font is embedded.
-pub const FONT_FAMILY: &str =
-    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
+pub const FONT_FAMILY: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', sans-serif";
 
 /// Advance widths of ASCII 32..=126 in thousandths of an em (Arial).
 const ASCII: [u16; 95] = [
@@ -163,7 +162,13 @@ mod tests {
 
     #[test]
     fn wrap_breaks_at_spaces_and_marks_what_is_left_out() {
-        let lines = wrap("Auth service (OAuth 2.0 / OIDC provider)", 120.0, 13.0, false, 2);
+        let lines = wrap(
+            "Auth service (OAuth 2.0 / OIDC provider)",
+            120.0,
+            13.0,
+            false,
+            2,
+        );
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| width(l, 13.0, false) <= 120.0));
         let long = "x".repeat(500);

@@ -14,18 +14,44 @@ mod rng;
 use palisade_diagnostics::Span;
 use palisade_model::{
     Api, ApiId, Authentication, Boundary, BoundaryId, BoundaryKind, Cia, Classification, DataAsset,
-    DataCategory, DataId, Element, ElementKind, Encryption, Exposure, Flow, FlowId,
-    Level, Lifecycle, Model, StoreKind,
+    DataCategory, DataId, Element, ElementKind, Encryption, Exposure, Flow, FlowId, Level,
+    Lifecycle, Model, StoreKind,
 };
 
 pub use pytm::pytm_script;
 use rng::Rng;
 
 const DOMAINS: &[&str] = &[
-    "Orders", "Payments", "Accounts", "Catalog", "Inventory", "Shipping", "Billing", "Search",
-    "Notifications", "Identity", "Reviews", "Pricing", "Analytics", "Reporting", "Loyalty",
-    "Fraud", "Ledger", "Customers", "Invoices", "Subscriptions", "Recommendations", "Media",
-    "Checkout", "Returns", "Support", "Onboarding", "Compliance", "Audit", "Scheduling", "Quotes",
+    "Orders",
+    "Payments",
+    "Accounts",
+    "Catalog",
+    "Inventory",
+    "Shipping",
+    "Billing",
+    "Search",
+    "Notifications",
+    "Identity",
+    "Reviews",
+    "Pricing",
+    "Analytics",
+    "Reporting",
+    "Loyalty",
+    "Fraud",
+    "Ledger",
+    "Customers",
+    "Invoices",
+    "Subscriptions",
+    "Recommendations",
+    "Media",
+    "Checkout",
+    "Returns",
+    "Support",
+    "Onboarding",
+    "Compliance",
+    "Audit",
+    "Scheduling",
+    "Quotes",
 ];
 
 const USERS: &[(&str, &str)] = &[
@@ -38,22 +64,80 @@ const USERS: &[(&str, &str)] = &[
 ];
 
 const PROVIDERS: &[&str] = &[
-    "Card processor", "E-mail provider", "SMS gateway", "Tax service", "Address validation",
-    "Identity provider", "Shipping carrier", "Fraud scoring", "Maps API", "CRM",
+    "Card processor",
+    "E-mail provider",
+    "SMS gateway",
+    "Tax service",
+    "Address validation",
+    "Identity provider",
+    "Shipping carrier",
+    "Fraud scoring",
+    "Maps API",
+    "CRM",
 ];
 
 /// `(id, name, classification, categories)` of the data assets every model has.
 const DATA: &[(&str, &str, Classification, &[DataCategory])] = &[
-    ("credentials", "User credentials", Classification::Restricted, &[DataCategory::Credentials]),
-    ("access-token", "Access tokens", Classification::Restricted, &[DataCategory::Token]),
-    ("customer-pii", "Customer personal data", Classification::Confidential, &[DataCategory::Pii]),
-    ("card-data", "Card data", Classification::Restricted, &[DataCategory::Payment]),
-    ("health-record", "Health records", Classification::Restricted, &[DataCategory::Health]),
-    ("service-secret", "Service secrets", Classification::Restricted, &[DataCategory::Secret]),
-    ("order", "Orders", Classification::Confidential, &[DataCategory::Business]),
-    ("catalog", "Product catalog", Classification::Public, &[DataCategory::Business]),
-    ("audit-event", "Audit events", Classification::Internal, &[DataCategory::Telemetry]),
-    ("metrics", "Metrics", Classification::Internal, &[DataCategory::Telemetry]),
+    (
+        "credentials",
+        "User credentials",
+        Classification::Restricted,
+        &[DataCategory::Credentials],
+    ),
+    (
+        "access-token",
+        "Access tokens",
+        Classification::Restricted,
+        &[DataCategory::Token],
+    ),
+    (
+        "customer-pii",
+        "Customer personal data",
+        Classification::Confidential,
+        &[DataCategory::Pii],
+    ),
+    (
+        "card-data",
+        "Card data",
+        Classification::Restricted,
+        &[DataCategory::Payment],
+    ),
+    (
+        "health-record",
+        "Health records",
+        Classification::Restricted,
+        &[DataCategory::Health],
+    ),
+    (
+        "service-secret",
+        "Service secrets",
+        Classification::Restricted,
+        &[DataCategory::Secret],
+    ),
+    (
+        "order",
+        "Orders",
+        Classification::Confidential,
+        &[DataCategory::Business],
+    ),
+    (
+        "catalog",
+        "Product catalog",
+        Classification::Public,
+        &[DataCategory::Business],
+    ),
+    (
+        "audit-event",
+        "Audit events",
+        Classification::Internal,
+        &[DataCategory::Telemetry],
+    ),
+    (
+        "metrics",
+        "Metrics",
+        Classification::Internal,
+        &[DataCategory::Telemetry],
+    ),
 ];
 
 /// What one generated element is, for wiring flows.
@@ -81,7 +165,9 @@ struct Builder {
 pub fn model(elements: usize, seed: u64) -> Model {
     let mut b = Builder {
         rng: Rng::new(seed),
-        model: Model::new(format!("Synthetic system ({elements} elements, seed {seed})")),
+        model: Model::new(format!(
+            "Synthetic system ({elements} elements, seed {seed})"
+        )),
         roles: Vec::new(),
         cluster: Vec::new(),
         flows: 0,
@@ -122,9 +208,15 @@ pub fn model(elements: usize, seed: u64) -> Model {
     }
     for i in 0..providers {
         let mut e = Element::new(format!("provider-{i}"), ElementKind::ExternalEntity);
-        e.name = Some(numbered(PROVIDERS[i % PROVIDERS.len()], i / PROVIDERS.len()));
+        e.name = Some(numbered(
+            PROVIDERS[i % PROVIDERS.len()],
+            i / PROVIDERS.len(),
+        ));
         e.technology = Some("third-party API".to_owned());
-        e.boundary = Some(BoundaryId::new(format!("third-party-{}", i % third_parties)));
+        e.boundary = Some(BoundaryId::new(format!(
+            "third-party-{}",
+            i % third_parties
+        )));
         b.push(e, Role::Provider, None);
     }
     let mut host_ids = Vec::new();
@@ -132,7 +224,8 @@ pub fn model(elements: usize, seed: u64) -> Model {
         let c = b.rng.below(clusters);
         let mut e = Element::new(format!("host-{i}"), ElementKind::Process);
         e.name = Some(format!("Worker host {}", i + 1));
-        e.technology = Some(["VM (Debian 12)", "bare-metal node", "container host"][i % 3].to_owned());
+        e.technology =
+            Some(["VM (Debian 12)", "bare-metal node", "container host"][i % 3].to_owned());
         e.boundary = Some(BoundaryId::new(format!("cluster-{c}")));
         host_ids.push((b.model.elements.len(), c, 0usize));
         b.push(e, Role::Host, Some(c));
@@ -142,13 +235,23 @@ pub fn model(elements: usize, seed: u64) -> Model {
         let mut e = Element::new(format!("svc-{i}"), ElementKind::Process);
         e.name = Some(numbered(&format!("{domain} service"), i / DOMAINS.len()));
         e.technology = Some(
-            ["Rust (axum)", "Go", "Java (Spring Boot)", "Node.js", "Python (FastAPI)", "Kotlin"]
-                [b.rng.below(6)]
-                .to_owned(),
+            [
+                "Rust (axum)",
+                "Go",
+                "Java (Spring Boot)",
+                "Node.js",
+                "Python (FastAPI)",
+                "Kotlin",
+            ][b.rng.below(6)]
+            .to_owned(),
         );
         e.audit_log = Some(b.rng.chance(60));
         // One service in ten sits in the internal network outside any cluster; some run in hosts.
-        let zone = if b.rng.chance(10) { None } else { Some(b.rng.below(clusters)) };
+        let zone = if b.rng.chance(10) {
+            None
+        } else {
+            Some(b.rng.below(clusters))
+        };
         let host = zone.and_then(|c| {
             host_ids
                 .iter_mut()
@@ -166,16 +269,56 @@ pub fn model(elements: usize, seed: u64) -> Model {
         b.push(e, Role::Service, zone);
     }
     for i in 0..stores {
-        let zone = if b.rng.chance(8) { None } else { Some(b.rng.below(clusters)) };
+        let zone = if b.rng.chance(8) {
+            None
+        } else {
+            Some(b.rng.below(clusters))
+        };
         let domain = DOMAINS[b.rng.below(DOMAINS.len())];
         let kind = b.rng.below(10);
         let (store, role, name, tech, data): (StoreKind, Role, String, &str, &[&str]) = match kind {
-            0..=3 => (StoreKind::Database, Role::Store, format!("{domain} database"), ["PostgreSQL 16", "MySQL 8", "MongoDB 7"][b.rng.below(3)], &["customer-pii", "order"]),
-            4 => (StoreKind::Cache, Role::Store, format!("{domain} cache"), "Redis", &["access-token"]),
-            5 => (StoreKind::Queue, Role::Store, format!("{domain} events"), ["RabbitMQ", "Kafka"][b.rng.below(2)], &["order"]),
-            6 => (StoreKind::ObjectStore, Role::Store, format!("{domain} files"), "S3 bucket", &["customer-pii"]),
-            7 => (StoreKind::Secrets, Role::Store, format!("{domain} secrets"), "Vault", &["service-secret"]),
-            _ => (StoreKind::Log, Role::Log, format!("{domain} audit log"), "append-only log storage", &["audit-event"]),
+            0..=3 => (
+                StoreKind::Database,
+                Role::Store,
+                format!("{domain} database"),
+                ["PostgreSQL 16", "MySQL 8", "MongoDB 7"][b.rng.below(3)],
+                &["customer-pii", "order"],
+            ),
+            4 => (
+                StoreKind::Cache,
+                Role::Store,
+                format!("{domain} cache"),
+                "Redis",
+                &["access-token"],
+            ),
+            5 => (
+                StoreKind::Queue,
+                Role::Store,
+                format!("{domain} events"),
+                ["RabbitMQ", "Kafka"][b.rng.below(2)],
+                &["order"],
+            ),
+            6 => (
+                StoreKind::ObjectStore,
+                Role::Store,
+                format!("{domain} files"),
+                "S3 bucket",
+                &["customer-pii"],
+            ),
+            7 => (
+                StoreKind::Secrets,
+                Role::Store,
+                format!("{domain} secrets"),
+                "Vault",
+                &["service-secret"],
+            ),
+            _ => (
+                StoreKind::Log,
+                Role::Log,
+                format!("{domain} audit log"),
+                "append-only log storage",
+                &["audit-event"],
+            ),
         };
         let mut e = Element::new(format!("store-{i}"), ElementKind::DataStore);
         e.name = Some(numbered(&name, i / 40));
@@ -201,7 +344,10 @@ fn numbered(name: &str, round: usize) -> String {
 }
 
 fn zone_id(zone: Option<usize>) -> BoundaryId {
-    zone.map_or_else(|| BoundaryId::new("internal"), |c| BoundaryId::new(format!("cluster-{c}")))
+    zone.map_or_else(
+        || BoundaryId::new("internal"),
+        |c| BoundaryId::new(format!("cluster-{c}")),
+    )
 }
 
 impl Builder {
@@ -239,19 +385,41 @@ impl Builder {
                 ..Boundary::default()
             });
         };
-        add("internet".into(), "Internet".into(), BoundaryKind::Internet, None);
+        add(
+            "internet".into(),
+            "Internet".into(),
+            BoundaryKind::Internet,
+            None,
+        );
         add("dmz".into(), "DMZ".into(), BoundaryKind::Dmz, None);
-        add("internal".into(), "Internal network".into(), BoundaryKind::Internal, None);
+        add(
+            "internal".into(),
+            "Internal network".into(),
+            BoundaryKind::Internal,
+            None,
+        );
         for c in 0..clusters {
-            add(format!("cluster-{c}"), format!("Kubernetes cluster {}", c + 1), BoundaryKind::Cluster, Some("internal"));
+            add(
+                format!("cluster-{c}"),
+                format!("Kubernetes cluster {}", c + 1),
+                BoundaryKind::Cluster,
+                Some("internal"),
+            );
         }
         for t in 0..third_parties {
-            add(format!("third-party-{t}"), format!("Third-party providers {}", t + 1), BoundaryKind::ThirdParty, None);
+            add(
+                format!("third-party-{t}"),
+                format!("Third-party providers {}", t + 1),
+                BoundaryKind::ThirdParty,
+                None,
+            );
         }
     }
 
     fn of(&self, role: Role) -> Vec<usize> {
-        (0..self.roles.len()).filter(|&i| self.roles[i] == role).collect()
+        (0..self.roles.len())
+            .filter(|&i| self.roles[i] == role)
+            .collect()
     }
 
     fn flow(&mut self, from: usize, to: usize, how: How, data: &[&str]) {
@@ -283,8 +451,16 @@ impl Builder {
 
     /// Same-cluster elements of `role` near `zone`, or any of them.
     fn nearby(&mut self, pool: &[usize], zone: Option<usize>) -> Option<usize> {
-        let local: Vec<usize> = pool.iter().copied().filter(|&i| self.cluster[i] == zone).collect();
-        let from = if local.is_empty() || self.rng.chance(15) { pool } else { &local };
+        let local: Vec<usize> = pool
+            .iter()
+            .copied()
+            .filter(|&i| self.cluster[i] == zone)
+            .collect();
+        let from = if local.is_empty() || self.rng.chance(15) {
+            pool
+        } else {
+            &local
+        };
         (!from.is_empty()).then(|| from[self.rng.below(from.len())])
     }
 
@@ -298,7 +474,12 @@ impl Builder {
         let logs = self.of(Role::Log);
         for &u in &users {
             if let Some(&g) = gateways.get(self.rng.below(gateways.len().max(1))) {
-                self.flow(u, g, How::Public, &["customer-pii", "access-token", "order"]);
+                self.flow(
+                    u,
+                    g,
+                    How::Public,
+                    &["customer-pii", "access-token", "order"],
+                );
             }
         }
         let mut inner: Vec<usize> = services.clone();
@@ -315,7 +496,11 @@ impl Builder {
             let count = 1 + self.rng.below(2);
             for _ in 0..count {
                 if let Some(d) = self.nearby(&stores, zone) {
-                    let data: Vec<&str> = self.model.elements[d].stores.iter().map(|x| data_ref(x.as_str())).collect();
+                    let data: Vec<&str> = self.model.elements[d]
+                        .stores
+                        .iter()
+                        .map(|x| data_ref(x.as_str()))
+                        .collect();
                     self.flow(s, d, How::Store, &data);
                 }
             }
@@ -369,7 +554,11 @@ impl Builder {
                 served_by: Some(self.model.elements[g].id.clone()),
                 consumed_by: users
                     .iter()
-                    .filter(|&&u| self.model.flows.iter().any(|f| f.from == self.model.elements[u].id && f.to == self.model.elements[g].id))
+                    .filter(|&&u| {
+                        self.model.flows.iter().any(|f| {
+                            f.from == self.model.elements[u].id && f.to == self.model.elements[g].id
+                        })
+                    })
                     .map(|&u| self.model.elements[u].id.clone())
                     .collect(),
                 ..Api::default()
@@ -385,12 +574,21 @@ impl Builder {
                 ..Api::default()
             });
         }
-        for (i, &s) in self.of(Role::Service).iter().enumerate().filter(|(i, _)| i % 10 == 0) {
+        for (i, &s) in self
+            .of(Role::Service)
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 10 == 0)
+        {
             self.model.apis.push(Api {
                 id: ApiId::new(format!("internal-api-{i}")),
                 name: Some(format!("{} API", self.model.elements[s].label())),
                 exposure: Some(Exposure::Internal),
-                lifecycle: Some(if i % 30 == 0 && i > 0 { Lifecycle::Deprecated } else { Lifecycle::Current }),
+                lifecycle: Some(if i % 30 == 0 && i > 0 {
+                    Lifecycle::Deprecated
+                } else {
+                    Lifecycle::Current
+                }),
                 served_by: Some(self.model.elements[s].id.clone()),
                 ..Api::default()
             });
@@ -415,10 +613,23 @@ enum How {
 }
 
 impl How {
-    fn pick(self, rng: &mut Rng) -> (&'static str, Option<u16>, Authentication, Option<Encryption>) {
+    fn pick(
+        self,
+        rng: &mut Rng,
+    ) -> (
+        &'static str,
+        Option<u16>,
+        Authentication,
+        Option<Encryption>,
+    ) {
         match self {
             How::Public => {
-                let auth = [Authentication::Oauth2, Authentication::Oidc, Authentication::ApiKey, Authentication::Session][rng.below(4)];
+                let auth = [
+                    Authentication::Oauth2,
+                    Authentication::Oidc,
+                    Authentication::ApiKey,
+                    Authentication::Session,
+                ][rng.below(4)];
                 ("https", Some(443), auth, None)
             }
             How::Internal => {
@@ -429,9 +640,22 @@ impl How {
                 }
             }
             How::Store => {
-                let (p, port) = [("postgres", 5432), ("redis", 6379), ("amqp", 5672), ("mongodb", 27017)][rng.below(4)];
-                let enc = if rng.chance(50) { Some(Encryption::Tls) } else { Some(Encryption::None) };
-                let auth = if rng.chance(15) { Authentication::None } else { Authentication::Password };
+                let (p, port) = [
+                    ("postgres", 5432),
+                    ("redis", 6379),
+                    ("amqp", 5672),
+                    ("mongodb", 27017),
+                ][rng.below(4)];
+                let enc = if rng.chance(50) {
+                    Some(Encryption::Tls)
+                } else {
+                    Some(Encryption::None)
+                };
+                let auth = if rng.chance(15) {
+                    Authentication::None
+                } else {
+                    Authentication::Password
+                };
                 (p, Some(port), auth, enc)
             }
             How::Log => ("https", Some(443), Authentication::Mtls, None),

@@ -26,7 +26,11 @@ fn generated_models_validate_without_warnings_at_every_size() {
         assert!(
             loaded.warnings.is_empty(),
             "{n}: {:?}",
-            loaded.warnings.iter().map(|w| &w.message).collect::<Vec<_>>()
+            loaded
+                .warnings
+                .iter()
+                .map(|w| &w.message)
+                .collect::<Vec<_>>()
         );
         assert_eq!(loaded.model.elements.len(), n);
     }
@@ -51,13 +55,25 @@ fn models_look_like_real_systems() {
     assert!(count(ElementKind::Process) >= 100);
     assert!(count(ElementKind::DataStore) >= 40);
     assert!(m.elements.iter().any(palisade_model::Element::is_log));
-    assert!(m.elements.iter().any(|e| e.parent.is_some()), "some processes run in hosts");
-    assert!(m.boundaries.iter().any(|b| b.parent.is_some()), "boundaries nest");
+    assert!(
+        m.elements.iter().any(|e| e.parent.is_some()),
+        "some processes run in hosts"
+    );
+    assert!(
+        m.boundaries.iter().any(|b| b.parent.is_some()),
+        "boundaries nest"
+    );
     assert!(m.flows.len() > m.elements.len());
     let crossing = m.flows.iter().filter(|f| m.crosses_boundary(f)).count();
-    assert!(crossing > 20 && crossing < m.flows.len(), "{crossing} crossing flows");
-    let protocols: std::collections::BTreeSet<_> =
-        m.flows.iter().filter_map(|f| f.protocol.as_deref()).collect();
+    assert!(
+        crossing > 20 && crossing < m.flows.len(),
+        "{crossing} crossing flows"
+    );
+    let protocols: std::collections::BTreeSet<_> = m
+        .flows
+        .iter()
+        .filter_map(|f| f.protocol.as_deref())
+        .collect();
     assert!(protocols.len() >= 5, "{protocols:?}");
     assert!(m.apis.iter().all(|a| a.spec.is_none()));
     assert!(m.data.iter().all(|d| !d.categories.is_empty()));

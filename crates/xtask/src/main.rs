@@ -84,8 +84,7 @@ fn main() -> ExitCode {
     }
 }
 
-const SYNTH_USAGE: &str =
-    "usage: cargo xtask synth --elements N [--seed S] [--pytm FILE] -o FILE";
+const SYNTH_USAGE: &str = "usage: cargo xtask synth --elements N [--seed S] [--pytm FILE] -o FILE";
 
 /// Writes a synthetic model of `--elements` elements (YAML, or JSON for a `.json` file).
 fn synth(args: &[String]) -> anyhow::Result<()> {

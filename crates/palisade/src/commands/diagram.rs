@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use palisade_diagnostics::SourceMap;
 use palisade_diagram::{Format as DiagramFormat, Options};
-use palisade_project::Input;
 use palisade_rules::{Settings, Target};
 
 use crate::Outcome;
@@ -42,38 +42,62 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         .model
         .clone()
         .unwrap_or_else(|| PathBuf::from("palisade.yaml"));
-    let mut loaded = palisade_project::load(std::slice::from_ref(&file));
-    let layout = match palisade_loader::load_layout_file(&palisade_loader::layout_path(&file)) {
-        Ok(layout) => layout,
-        Err(failure) => {
-            if let Some(source) = failure.source {
-                loaded.sources.add(source);
-            }
-            loaded.diagnostics.extend(failure.diagnostics);
-            loaded.failed = true;
-            None
-        }
-    };
-    crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
-    if loaded.failed {
-        return Ok(Outcome::InputError);
-    }
-    let Some(input) = loaded.inputs.first() else {
-        return Ok(Outcome::InputError);
-    };
-    let Input::Model { model, .. } = input else {
+    if palisade_project::looks_like_openapi(&file) {
         anyhow::bail!(
             "`{}` is an OpenAPI document, not a model: there is no data-flow diagram to draw (start a model with `palisade init`)",
             file.display()
         );
+    }
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Vec::new();
+    // The drawing needs only the model; its OpenAPI documents matter only for `--threats`.
+    let model = match palisade_loader::load_file(&file) {
+        Ok(loaded) => {
+            sources.add(loaded.source);
+            diagnostics.extend(loaded.warnings);
+            Some(loaded.model)
+        }
+        Err(failure) => {
+            if let Some(source) = failure.source {
+                sources.add(source);
+            }
+            diagnostics.extend(failure.diagnostics);
+            None
+        }
+    };
+    let layout = match palisade_loader::load_layout_file(&palisade_loader::layout_path(&file)) {
+        Ok(layout) => layout.map(|l| l.layout),
+        Err(failure) => {
+            if let Some(source) = failure.source {
+                sources.add(source);
+            }
+            diagnostics.extend(failure.diagnostics);
+            None
+        }
+    };
+    let failed = diagnostics
+        .iter()
+        .any(palisade_diagnostics::Diagnostic::is_error);
+    crate::output::print_diagnostics(&diagnostics, &sources, color)?;
+    let Some(model) = model.filter(|_| !failed) else {
+        return Ok(Outcome::InputError);
     };
     let mut options = Options {
-        layout: layout.map(|l| l.layout),
+        layout,
         legend: !args.no_legend,
         ..Options::default()
     };
     if args.threats {
-        let threats = input.analyze(&Settings::default());
+        let loaded = palisade_project::load(std::slice::from_ref(&file));
+        crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
+        if loaded.failed {
+            return Ok(Outcome::InputError);
+        }
+        let threats: Vec<_> = loaded
+            .inputs
+            .iter()
+            .flat_map(|input| input.analyze(&Settings::default()))
+            .collect();
         options = options.with_threat_counts(
             threats
                 .iter()
@@ -90,7 +114,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         Format::Dot => DiagramFormat::Dot,
         Format::Mermaid => DiagramFormat::Mermaid,
     };
-    let text = palisade_diagram::render(model, format, &options);
+    let text = palisade_diagram::render(&model, format, &options);
     match &args.output {
         Some(path) => palisade_loader::write_atomic(path, text.as_bytes())?,
         None => crate::output::print_stdout(&text)?,
