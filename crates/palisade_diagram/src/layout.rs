@@ -350,6 +350,11 @@ fn layer_level(
             layer[x] = layer[x].max(min.saturating_sub(1));
         }
     }
+    let columns = (0..k).map(|i| layer[i] / 2).max().map_or(0, |m| m + 1);
+    let cap = ((k as f64).sqrt().ceil() as usize).max(MIN_COLUMN_CAP);
+    if columns > cap {
+        layer = fold_columns(k, &ends, &layer, cap);
+    }
     for (j, &(a, b)) in ends.iter().enumerate() {
         rightward[lifted[j]] = match (a, b) {
             (Some(a), Some(b)) => layer[a] < layer[b],
@@ -357,6 +362,68 @@ fn layer_level(
         };
     }
     layer
+}
+
+/// Below this many columns of children a level keeps its longest-path layering.
+const MIN_COLUMN_CAP: usize = 6;
+
+/// Re-layers a level whose chains of flows would make it too wide: children go to at most about
+/// `cap` columns, each as near its longest-path column as a column free of its neighbours allows
+/// (a greedy colouring, so no flow joins two children of one column), and each label sits in the
+/// layer beside its source, towards its target. Flows may then run right to left.
+fn fold_columns(
+    k: usize,
+    ends: &[(Option<usize>, Option<usize>)],
+    layer: &[usize],
+    cap: usize,
+) -> Vec<usize> {
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for &(a, b) in ends {
+        if let (Some(a), Some(b)) = (a, b) {
+            neighbours[a].push(b);
+            neighbours[b].push(a);
+        }
+    }
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by_key(|&i| (layer[i], i));
+    let mut slot = vec![usize::MAX; k];
+    let mut taken: Vec<usize> = Vec::new();
+    for i in order {
+        taken.clear();
+        taken.extend(
+            neighbours[i]
+                .iter()
+                .map(|&n| slot[n])
+                .filter(|&s| s != usize::MAX),
+        );
+        let wanted = (layer[i] / 2).min(cap - 1);
+        let mut chosen = None;
+        for distance in 0..=cap {
+            for candidate in [wanted + distance, wanted.wrapping_sub(distance)] {
+                if candidate < cap && !taken.contains(&candidate) {
+                    chosen = Some(candidate);
+                    break;
+                }
+            }
+            if chosen.is_some() {
+                break;
+            }
+        }
+        // Every column has a neighbour: open a new one past the cap.
+        slot[i] = chosen.unwrap_or_else(|| (cap..).find(|c| !taken.contains(c)).unwrap_or(cap));
+    }
+    let mut out: Vec<i64> = slot.iter().map(|&s| 2 * s as i64).collect();
+    for &(a, b) in ends {
+        out.push(match (a, b) {
+            (Some(a), Some(b)) if slot[a] < slot[b] => 2 * slot[a] as i64 + 1,
+            (Some(a), Some(_)) => 2 * slot[a] as i64 - 1,
+            (None, Some(b)) => 2 * slot[b] as i64 - 1,
+            (Some(a), None) => 2 * slot[a] as i64 + 1,
+            (None, None) => 0,
+        });
+    }
+    let min = out.iter().copied().min().unwrap_or(0).min(0);
+    out.into_iter().map(|l| (l - min) as usize).collect()
 }
 
 struct LevelInput<'a> {

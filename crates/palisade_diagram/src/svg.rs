@@ -391,9 +391,9 @@ fn zone_names(scene: &Scene, v: usize) -> String {
 fn flow(out: &mut String, scene: &Scene, edge: &Edge, route: &Route, badge: Option<&Badge>) {
     let f = scene.flow(edge);
     let model = scene.model;
-    let name_of = |id: &str| {
-        model
-            .element(id)
+    let name_of = |node: usize, id: &str| {
+        scene
+            .element(node)
             .map_or_else(|| id.to_owned(), |e| text::clean(e.label()))
     };
     let mut classes = String::from("flow");
@@ -413,8 +413,8 @@ fn flow(out: &mut String, scene: &Scene, edge: &Edge, route: &Route, badge: Opti
     let mut tip = format!(
         "{}: {} {arrow} {}",
         text::clean(f.name.as_deref().unwrap_or(f.id.as_str())),
-        name_of(f.from.as_str()),
-        name_of(f.to.as_str())
+        name_of(edge.from, f.from.as_str()),
+        name_of(edge.to, f.to.as_str())
     );
     let mut facts = Vec::new();
     if let Some(p) = &f.protocol {
