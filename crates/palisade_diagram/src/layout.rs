@@ -410,7 +410,11 @@ fn fold_columns(
             }
         }
         // Every column has a neighbour: open a new one past the cap.
-        slot[i] = chosen.unwrap_or_else(|| (cap..).find(|c| !taken.contains(c)).unwrap_or(cap));
+        slot[i] = chosen.unwrap_or_else(|| {
+            (cap..=cap + taken.len())
+                .find(|c| !taken.contains(c))
+                .unwrap_or(cap)
+        });
     }
     let mut out: Vec<i64> = slot.iter().map(|&s| 2 * s as i64).collect();
     for &(a, b) in ends {
