@@ -39,6 +39,8 @@ enum Command {
     Rules(commands::rules::Args),
     /// Show what an OpenAPI document exposes: operations, security, servers, versions.
     Inventory(commands::inventory::Args),
+    /// Draw the model's data-flow diagram as SVG, Graphviz DOT or Mermaid.
+    Diagram(commands::diagram::Args),
 }
 
 /// What a command reports back to `main`.
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
+        Command::Diagram(args) => commands::diagram::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

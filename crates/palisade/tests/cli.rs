@@ -426,3 +426,91 @@ fn a_spec_outside_the_project_is_refused_at_the_api_that_names_it() {
         .stderr(predicate::str::contains("error[PAL-E0401]"))
         .stderr(predicate::str::contains("--> palisade.yaml:4:9"));
 }
+
+#[test]
+fn diagram_draws_every_format_and_writes_files_atomically() {
+    let out = palisade()
+        .args(["diagram", "examples/payments.yaml"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains("id=\"el-payments-service\""));
+    palisade()
+        .args(["diagram", "examples/shop.yaml", "--format", "dot"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("digraph \"Data-flow diagram: "))
+        .stdout(predicate::str::contains(
+            "subgraph \"cluster_boundary_cluster\"",
+        ));
+    palisade()
+        .args(["diagram", "examples/shop.yaml", "-f", "mermaid"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("flowchart LR\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.svg");
+    palisade()
+        .args(["diagram", "examples/payments.yaml", "--threats", "-o"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("has-threats"), "--threats adds badges");
+    assert!(written.ends_with("</svg>\n"));
+}
+
+#[test]
+fn diagram_honours_the_layout_file_and_reports_its_mistakes() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.yaml");
+    std::fs::copy(repo().join("examples/shop.yaml"), &model).unwrap();
+    std::fs::write(
+        dir.path().join("m.layout.yaml"),
+        "elements:\n  shopper: { x: 1000, y: 900 }\n",
+    )
+    .unwrap();
+    let out = palisade()
+        .arg("diagram")
+        .arg(&model)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        svg.contains("<rect class=\"box\" x=\"1000\" y=\"900\""),
+        "the placement is used"
+    );
+
+    std::fs::write(
+        dir.path().join("m.layout.yaml"),
+        "elements:\n  shopper: { x: left }\n",
+    )
+    .unwrap();
+    let out = palisade()
+        .arg("diagram")
+        .arg(&model)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("m.layout.yaml:2:"), "{stderr}");
+    assert!(stderr.contains("expected a number"), "{stderr}");
+}
+
+#[test]
+fn diagram_of_an_openapi_document_is_a_clear_error() {
+    palisade()
+        .args(["diagram", "examples/openapi/payments.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is an OpenAPI document, not a model",
+        ));
+}

@@ -11,6 +11,7 @@
 
 pub mod codes;
 mod decode;
+mod layout;
 mod read;
 mod recognize;
 mod validate;
@@ -22,6 +23,7 @@ use palisade_diagnostics::{Diagnostic, Pos, SourceFile, Span};
 use palisade_model::{FORMAT_VERSION, Model};
 use palisade_syntax::{Format, Limits, Node};
 
+pub use layout::{LoadedLayout, layout_path, load_layout_bytes, load_layout_file};
 pub use recognize::{Foreign, recognize, sniff};
 pub use write::{WriteError, save, to_json, to_yaml, write_atomic};
 

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod analyze;
+pub mod diagram;
 pub mod init;
 pub mod inventory;
 pub mod rules;
