@@ -56,6 +56,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         select: args.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
         ignore: args.ignore.iter().map(|s| s.to_ascii_uppercase()).collect(),
         no_baselines: args.no_baselines,
+        ..Settings::default()
     };
     let loaded = palisade_project::load(&files);
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
