@@ -39,6 +39,10 @@ enum Command {
     Rules(commands::rules::Args),
     /// Show what an OpenAPI document exposes: operations, security, servers, versions.
     Inventory(commands::inventory::Args),
+    /// Gate CI on the model's policy: unresolved threats, coverage, drift, assumptions, tickets.
+    Check(commands::check::Args),
+    /// Record decisions about threats in the model (`palisade threat set ID --status …`).
+    Threat(commands::threat::Args),
 }
 
 /// What a command reports back to `main`.
@@ -62,6 +66,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
+        Command::Check(args) => commands::check::run(&args, color),
+        Command::Threat(args) => commands::threat::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

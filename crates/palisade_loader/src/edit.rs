@@ -9,7 +9,7 @@
 //! indentation and line endings. JSON has no comments: a JSON model is re-serialized with its own
 //! indentation, keys in their original order.
 //!
-//! Callers re-load the result and compare it with the original ([`only_threat_changed`]) before
+//! Callers re-load the result and compare it with the original ([`only_threats_changed`]) before
 //! writing it: the editor never has the last word on whether an edit is right.
 
 use palisade_diagnostics::Pos;
@@ -58,16 +58,20 @@ pub fn set_threat_fields(
     }
 }
 
-/// Whether `after` differs from `before` only in the `threats:` entry `id` (added or changed).
-/// Spans are not compared, so moved lines do not count as changes.
-pub fn only_threat_changed(before: &Model, after: &Model, id: &str) -> bool {
+/// Whether `after` differs from `before` only in the `threats:` entries `ids` (added or changed),
+/// and has all of them. Spans are not compared, so moved lines do not count as changes.
+pub fn only_threats_changed(before: &Model, after: &Model, ids: &[&str]) -> bool {
     let strip = |m: &Model| {
         let mut m = m.clone();
-        m.threats.retain(|t| t.id.as_str() != id);
+        m.threats.retain(|t| !ids.contains(&t.id.as_str()));
         serde_json::to_value(&m).ok()
     };
     let (a, b) = (strip(before), strip(after));
-    a.is_some() && a == b && after.threats.iter().any(|t| t.id.as_str() == id)
+    a.is_some()
+        && a == b
+        && ids
+            .iter()
+            .all(|id| after.threats.iter().any(|t| t.id.as_str() == *id))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use palisade_diagnostics::{SourceMap, render};
 use palisade_loader::{
-    FieldValue, LoadFailure, load_policy_bytes, load_str, only_threat_changed, set_threat_fields,
+    FieldValue, LoadFailure, load_policy_bytes, load_str, only_threats_changed, set_threat_fields,
 };
 use palisade_model::{Severity, Status};
 
@@ -110,7 +110,10 @@ fn editing_the_examples_changes_only_the_decision() {
             let after = load_str(name, &edited)
                 .unwrap_or_else(|f| panic!("{name} {id}:\n{}\n{edited}", rendered(&f)))
                 .model;
-            assert!(only_threat_changed(&before, &after, &id), "{name} {id}");
+            assert!(
+                only_threats_changed(&before, &after, &[id.as_str()]),
+                "{name} {id}"
+            );
             let entry = after.threats.iter().find(|t| t.id.as_str() == id).unwrap();
             assert_eq!(entry.status, Some(Status::Accepted));
             assert_eq!(

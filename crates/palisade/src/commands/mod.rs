@@ -1,8 +1,10 @@
 //! One module per command.
 
 pub mod analyze;
+pub mod check;
 pub mod init;
 pub mod inventory;
 pub mod rules;
 pub mod schema;
+pub mod threat;
 pub mod validate;
