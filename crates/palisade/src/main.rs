@@ -43,6 +43,8 @@ enum Command {
     Check(commands::check::Args),
     /// Record decisions about threats in the model (`palisade threat set ID --status …`).
     Threat(commands::threat::Args),
+    /// Show what changed between two versions of a model or OpenAPI document (files or REV:path).
+    Diff(commands::diff::Args),
 }
 
 /// What a command reports back to `main`.
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Inventory(args) => commands::inventory::run(&args, color),
         Command::Check(args) => commands::check::run(&args, color),
         Command::Threat(args) => commands::threat::run(&args, color),
+        Command::Diff(args) => commands::diff::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

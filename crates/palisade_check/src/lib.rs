@@ -8,6 +8,7 @@
 
 pub mod codes;
 mod coverage;
+pub mod diff;
 mod drift;
 mod people;
 mod policy;

@@ -392,3 +392,58 @@ fn figures_and_matrix_count_what_is_open() {
     assert_eq!(r.ranked.len(), case.threats.len());
     assert!(r.ranked.windows(2).all(|w| w[0].severity >= w[1].severity));
 }
+
+#[test]
+fn diff_lists_entities_threats_and_decisions() {
+    use palisade_check::diff::{Change, diff};
+    let old = Case::new(SMALL);
+    let target = old.threats[0].id.clone();
+    let changed = SMALL
+        .replace(
+            "protocol: https, authentication: oauth2",
+            "protocol: http, authentication: oauth2",
+        )
+        .replace(
+            "  - { id: limits, kind: rate_limiting, elements: [api] }\n",
+            "  - { id: limits, kind: rate_limiting, elements: [api] }\nthreats:\n",
+        )
+        + &format!("  - id: {target}\n    status: mitigated\n    mitigations: [limits]\n");
+    let new = Case::new(&changed);
+    let d = diff(&side(&old, "old"), &side(&new, "new"), Severity::Medium);
+    assert_eq!(d.model.len(), 1);
+    assert_eq!(d.model[0].kind, "flow");
+    assert_eq!(
+        d.model[0].change,
+        Change::Changed {
+            fields: vec!["protocol".to_owned()]
+        }
+    );
+    assert!(
+        d.new_threats.iter().any(|t| t.rule == "DF001"),
+        "plaintext across a boundary"
+    );
+    assert!(d.fails());
+    let decision = d.decisions.iter().find(|c| c.id == target).unwrap();
+    assert!(
+        decision
+            .fields
+            .contains(&("status".to_owned(), None, Some("mitigated".to_owned())))
+    );
+    let md = d.markdown();
+    assert!(md.contains("### Decisions changed"), "{md}");
+    assert!(
+        md.contains("| changed | flow | `client-to-api` | protocol |"),
+        "{md}"
+    );
+    let same = diff(&side(&old, "a"), &side(&old, "a"), Severity::High);
+    assert!(same.is_empty() && !same.fails());
+}
+
+fn side<'a>(c: &'a Case, label: &str) -> palisade_check::diff::Side<'a> {
+    palisade_check::diff::Side {
+        label: label.to_owned(),
+        model: Some(&c.model),
+        specs: Vec::new(),
+        threats: &c.threats,
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod check;
+pub mod diff;
 pub mod init;
 pub mod inventory;
 pub mod rules;
