@@ -160,13 +160,14 @@ fn cell(stride: Stride, threats: &[&Threat], policy: &EffectivePolicy) -> Cell {
 /// The coverage table.
 pub(crate) fn table(input: &Input, policy: &EffectivePolicy) -> Coverage {
     let mut rows = Vec::new();
-    let on = |target: &Target| -> Vec<&Threat> {
-        input
-            .threats
-            .iter()
-            .filter(|t| &t.target == target)
-            .collect()
-    };
+    // Indexed once, so that a model of thousands of elements stays linear.
+    let mut by_target: std::collections::HashMap<&Target, Vec<&Threat>> =
+        std::collections::HashMap::new();
+    for t in input.threats {
+        by_target.entry(&t.target).or_default().push(t);
+    }
+    let on =
+        |target: &Target| -> Vec<&Threat> { by_target.get(target).cloned().unwrap_or_default() };
     for e in &input.model.elements {
         let target = Target::Element {
             element: e.id.to_string(),
@@ -186,12 +187,8 @@ pub(crate) fn table(input: &Input, policy: &EffectivePolicy) -> Coverage {
             target,
         });
     }
-    for f in input
-        .model
-        .flows
-        .iter()
-        .filter(|f| input.model.crosses_boundary(f))
-    {
+    let cx = palisade_rules::ModelCx::new(input.model, std::sync::Arc::from(input.file));
+    for f in input.model.flows.iter().filter(|f| cx.crosses(f)) {
         let target = Target::Flow {
             flow: f.id.to_string(),
         };

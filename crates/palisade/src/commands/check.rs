@@ -228,6 +228,9 @@ fn diagnostic(item: &palisade_check::Item) -> Diagnostic {
     d
 }
 
+/// Above this many rows, the human coverage table shows only the rows with a gap.
+const MAX_COVERAGE_ROWS: usize = 60;
+
 /// The human report of every model.
 fn human(checked: &[Checked], sources: &SourceMap, color: bool) -> String {
     let mut out = String::new();
@@ -243,7 +246,19 @@ fn human(checked: &[Checked], sources: &SourceMap, color: bool) -> String {
                 "STRIDE coverage of {} (elements, and flows that cross a trust boundary):\n",
                 r.file
             );
-            out.push_str(&indent(&r.coverage.text()));
+            if r.coverage.rows.len() <= MAX_COVERAGE_ROWS {
+                out.push_str(&indent(&r.coverage.text()));
+            } else {
+                // A big model: only the rows with a gap (`--format json` has them all).
+                let mut gaps = r.coverage.clone();
+                gaps.rows.retain(|row| row.cells.iter().any(|c| !c.covered));
+                let hidden = r.coverage.rows.len() - gaps.rows.len();
+                out.push_str(&indent(&gaps.text()));
+                let _ = writeln!(
+                    out,
+                    "  ({hidden} fully covered rows not shown; `--format json` lists every row)"
+                );
+            }
             out.push('\n');
         }
         if r.figures.unresolved > 0 {
