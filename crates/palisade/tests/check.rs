@@ -90,6 +90,22 @@ fn added_lines(before: &str, after: &str) -> Option<Vec<String>> {
 fn payments_fails_then_passes_once_every_high_threat_is_decided() {
     let p = Project::payments();
     let original = p.read("payments.yaml");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(p.dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let tracked = git(&["init", "-q"]).is_some()
+        && git(&["add", "."]).is_some()
+        && git(&["commit", "-q", "-m", "model"]).is_some();
 
     // 1. It fails, listing what is open, each with its location and what to do.
     let out = p
@@ -257,6 +273,13 @@ fn payments_fails_then_passes_once_every_high_threat_is_decided() {
     let block = &after[threats_at..assumptions_at];
     assert!(added.iter().all(|l| block.contains(l.as_str())));
     insta::assert_snapshot!("payments_added_decisions", added.join("\n"));
+    // And as git sees it: additions only, to the model alone.
+    if tracked {
+        let numstat = git(&["diff", "--numstat"]).expect("git diff");
+        assert_eq!(numstat, format!("{}\t0\tpayments.yaml\n", added.len()));
+    } else {
+        eprintln!("skipped the git diff: git is not available");
+    }
 }
 
 #[test]

@@ -24,7 +24,8 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The older version: a model or OpenAPI document, or `REV:path` from git (`main:palisade.yaml`).
+    /// The older version: a model or OpenAPI document, or `REV:path` from git with the path from
+    /// the repository root (`main:api/palisade.yaml`).
     old: String,
     /// The newer version, likewise.
     new: String,

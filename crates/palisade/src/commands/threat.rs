@@ -81,7 +81,13 @@ fn refuse(message: &str) -> anyhow::Result<Outcome> {
 }
 
 fn run_set(args: &SetArgs, color: bool) -> anyhow::Result<Outcome> {
-    let loaded = palisade_project::load(std::slice::from_ref(&args.model));
+    // A document that vanished does not stop a decision on the model's other threats.
+    let loaded = palisade_project::load_with(
+        std::slice::from_ref(&args.model),
+        &palisade_project::Options {
+            tolerate_missing_specs: true,
+        },
+    );
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
     if loaded.failed {
         return Ok(Outcome::InputError);
