@@ -309,11 +309,10 @@ fn targeted_operations(
             // An API without a loaded document: look in every document.
             None => present.values().any(|ops| ops.contains_key(&key)),
         };
-        if found
-            || (!present.contains_key(api.as_str())
-                && !api.is_empty()
-                && input.model.api(api).is_some_and(|a| a.spec.is_none()))
-        {
+        // An API the model describes without a document: nothing to compare with.
+        let undocumented = !present.contains_key(api.as_str())
+            && input.model.api(api).is_some_and(|a| a.spec.is_none());
+        if found || undocumented {
             continue;
         }
         push(
