@@ -41,6 +41,12 @@ enum Command {
     Inventory(commands::inventory::Args),
     /// Draw the model's data-flow diagram as SVG, Graphviz DOT or Mermaid.
     Diagram(commands::diagram::Args),
+    /// Gate CI on the model's policy: unresolved threats, coverage, drift, assumptions, tickets.
+    Check(commands::check::Args),
+    /// Record decisions about threats in the model (`palisade threat set ID --status …`).
+    Threat(commands::threat::Args),
+    /// Show what changed between two versions of a model or OpenAPI document (files or REV:path).
+    Diff(commands::diff::Args),
 }
 
 /// What a command reports back to `main`.
@@ -65,6 +71,9 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
         Command::Diagram(args) => commands::diagram::run(&args, color),
+        Command::Check(args) => commands::check::run(&args, color),
+        Command::Threat(args) => commands::threat::run(&args, color),
+        Command::Diff(args) => commands::diff::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -82,6 +82,9 @@ fn diagnostic(t: &Threat) -> Diagnostic {
     if let Some(status) = t.decision.as_ref().and_then(|d| d.status) {
         tags.push(format!("status {status}"));
     }
+    if let Some(parent) = &t.parent {
+        tags.push(format!("second-order of {parent}"));
+    }
     d = d.with_note(tags.join(" · "));
     for m in &t.mitigations {
         d = d.with_help(m.clone());

@@ -185,10 +185,10 @@ fn mistakes_in_rules_are_reported_where_they_are() {
     assert!(stderr.contains("error[PAL-E0112]"), "{stderr}");
     assert!(stderr.contains("bad-rules.yaml:2:11"), "{stderr}");
     assert!(
-        stderr.contains("error[PAL-E0114]: `API11` is not an OWASP"),
+        stderr.contains("error[PAL-E0116]: `API11` is not an OWASP"),
         "{stderr}"
     );
-    assert!(stderr.contains("error[PAL-E0113]: `method` is a condition on operations, but this rule's target is `flow`"), "{stderr}");
+    assert!(stderr.contains("error[PAL-E0115]: `method` is a condition on operations, but this rule's target is `flow`"), "{stderr}");
     assert!(stderr.contains("bad-rules.yaml:10:7"), "{stderr}");
     assert!(stderr.contains("error[PAL-E0105]"), "{stderr}");
     // The same mistakes inside a model are found by `palisade validate`.
@@ -204,6 +204,6 @@ fn mistakes_in_rules_are_reported_where_they_are() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "error[PAL-E0113]: `path` is a condition on operations",
+            "error[PAL-E0115]: `path` is a condition on operations",
         ));
 }

@@ -27,6 +27,11 @@ fn every_rule_example_renders_as_the_user_sees_it() {
             "palisade.yaml"
         };
         std::fs::write(dir.path().join(name), &example).expect("write the example");
+        // A second-order threat comes with the threat it is about: select that rule too.
+        let mut select = rule.code.to_owned();
+        if let Some(parent_rule) = parent_rule(dir.path(), name, rule.code) {
+            select = format!("{select},{parent_rule}");
+        }
         let out = Command::cargo_bin("palisade")
             .expect("the binary is built")
             .current_dir(dir.path())
@@ -36,7 +41,7 @@ fn every_rule_example_renders_as_the_user_sees_it() {
                 "analyze",
                 "--exit-zero",
                 "--select",
-                rule.code,
+                &select,
                 name,
             ])
             .output()
@@ -55,4 +60,27 @@ fn every_rule_example_renders_as_the_user_sees_it() {
         );
         insta::assert_snapshot!(rule.code, stdout);
     }
+}
+
+/// The rule of the threat that `code`'s threat is a second-order threat of, if it is one.
+fn parent_rule(dir: &std::path::Path, name: &str, code: &str) -> Option<String> {
+    let out = Command::cargo_bin("palisade")
+        .expect("the binary is built")
+        .current_dir(dir)
+        .args(["analyze", "--format", "json", "--exit-zero", name])
+        .output()
+        .expect("palisade runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let threats = report["threats"].as_array()?;
+    let parent = threats
+        .iter()
+        .find(|t| t["rule"] == code)?
+        .get("parent")?
+        .as_str()?
+        .to_owned();
+    threats
+        .iter()
+        .find(|t| t["id"] == parent.as_str())
+        .and_then(|t| t["rule"].as_str())
+        .map(str::to_owned)
 }

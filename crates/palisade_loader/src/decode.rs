@@ -284,6 +284,7 @@ fn api(cx: &mut Ctx, node: &Node) -> Option<Api> {
             .into_iter()
             .map(ElementId::new)
             .collect(),
+        operations: f.list(cx, "operations"),
         span: f.span(),
     };
     f.finish(cx);
@@ -404,7 +405,22 @@ fn risk(cx: &mut Ctx, node: &Node) -> Option<RiskOverride> {
         severity: f.opt(cx, "severity"),
         reason: f.opt(cx, "reason"),
     };
+    let changes = f.raw("dread").is_some() || f.raw("owasp").is_some() || r.severity.is_some();
     f.finish(cx);
+    if changes && r.reason.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        let span = node
+            .as_map()
+            .and_then(|m| m.entries.first())
+            .map_or(node.span, |(k, _)| k.span);
+        cx.error(
+            crate::codes::NO_RISK_REASON,
+            "a risk rating that replaces the rule's default has no `reason`",
+            span,
+            "needs a `reason`",
+        )
+        .help
+        .push("say why the rating differs from the rule's default: `reason: …`".to_owned());
+    }
     Some(r)
 }
 
@@ -514,6 +530,8 @@ fn threat(cx: &mut Ctx, node: &Node) -> Option<ThreatEntry> {
     let id = f.id(cx, "threat");
     let t = ThreatEntry {
         id: ThreatId::new(id.clone().unwrap_or_default()),
+        rule: f.opt(cx, "rule"),
+        subject: f.opt(cx, "subject"),
         title: f.opt(cx, "title"),
         description: f.opt(cx, "description"),
         target: f.raw("target").and_then(|n| threat_target(cx, n)),
@@ -626,7 +644,7 @@ fn notes(cx: &mut Ctx, node: &Node) -> Option<Notes> {
     })
 }
 
-fn policy(cx: &mut Ctx, node: &Node) -> Option<Policy> {
+pub(crate) fn policy(cx: &mut Ctx, node: &Node) -> Option<Policy> {
     let mut f = Fields::new(cx, node, "`policy`")?;
     let p = Policy {
         fail_on: f.opt(cx, "fail_on"),
@@ -635,6 +653,7 @@ fn policy(cx: &mut Ctx, node: &Node) -> Option<Policy> {
         fail_on_overdue_assumptions: f.opt(cx, "fail_on_overdue_assumptions"),
         require_ticket: f.opt(cx, "require_ticket"),
         max_review_age_days: f.opt(cx, "max_review_age_days"),
+        baselines_cover: f.opt(cx, "baselines_cover"),
         rating: f.opt(cx, "rating"),
     };
     f.finish(cx);

@@ -11,6 +11,7 @@
 
 pub mod codes;
 mod decode;
+mod edit;
 mod layout;
 mod read;
 mod recognize;
@@ -23,6 +24,7 @@ use palisade_diagnostics::{Diagnostic, Pos, SourceFile, Span};
 use palisade_model::{FORMAT_VERSION, Model};
 use palisade_syntax::{Format, Limits, Node};
 
+pub use edit::{EditError, FieldValue, only_threats_changed, set_threat_fields};
 pub use layout::{LoadedLayout, layout_path, load_layout_bytes, load_layout_file};
 pub use recognize::{Foreign, recognize, sniff};
 pub use write::{WriteError, save, to_json, to_yaml, write_atomic};
@@ -216,6 +218,77 @@ pub fn load_rules_file(path: &Path) -> Result<LoadedRules, LoadFailure> {
         _ => Err(LoadFailure {
             source: Some(source),
             diagnostics,
+        }),
+    }
+}
+
+/// A policy read from its own file (`palisade check --policy FILE`).
+#[derive(Debug, Clone)]
+pub struct LoadedPolicy {
+    pub policy: palisade_model::Policy,
+    pub source: SourceFile,
+}
+
+/// Reads a policy file: the keys of a model's `policy:` block, at the top level or under
+/// `policy:`. Every problem is reported at once, like a model's.
+pub fn load_policy_file(path: &Path) -> Result<LoadedPolicy, LoadFailure> {
+    let label = path.display().to_string();
+    match read_limited(path, Limits::MODEL.max_bytes) {
+        Ok(bytes) => load_policy_bytes(&label, &bytes),
+        Err(message) => Err(LoadFailure {
+            source: None,
+            diagnostics: vec![
+                Diagnostic::error(
+                    codes::UNREADABLE,
+                    format!("cannot read `{label}`: {message}"),
+                )
+                .in_file(label),
+            ],
+        }),
+    }
+}
+
+/// Reads a policy from bytes; `label` names the file in diagnostics.
+pub fn load_policy_bytes(label: &str, bytes: &[u8]) -> Result<LoadedPolicy, LoadFailure> {
+    let text = String::from_utf8_lossy(bytes);
+    let source = SourceFile::new(label, text.as_ref());
+    let format = Format::detect(label, &text);
+    let root = match palisade_syntax::parse_bytes(bytes, format, &Limits::MODEL) {
+        Ok(root) => root,
+        Err(e) => {
+            return Err(LoadFailure {
+                source: Some(source),
+                diagnostics: vec![e.to_diagnostic(label)],
+            });
+        }
+    };
+    let mut cx = read::Ctx::new(label);
+    let node = match root.as_map() {
+        Some(map) if map.len() == 1 && map.get("policy").is_some() => map.get("policy"),
+        Some(_) => Some(&root),
+        None => None,
+    };
+    let policy = match node {
+        Some(node) => decode::policy(&mut cx, node),
+        None => {
+            cx.error(
+                codes::BAD_POLICY_FILE,
+                format!("`{label}` is not a policy: expected a mapping of policy keys"),
+                root.span,
+                "not a mapping",
+            )
+            .help
+            .push("write the keys of a model's `policy:` block, like `fail_on: high`".to_owned());
+            None
+        }
+    };
+    match policy {
+        Some(policy) if !cx.diagnostics.iter().any(Diagnostic::is_error) => {
+            Ok(LoadedPolicy { policy, source })
+        }
+        _ => Err(LoadFailure {
+            source: Some(source),
+            diagnostics: cx.diagnostics,
         }),
     }
 }

@@ -37,6 +37,11 @@ pub struct Api {
     /// The elements that call the API.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consumed_by: Vec<ElementId>,
+    /// The operations the model accounts for (`METHOD /path`). When given, `palisade check`
+    /// reports operations of the spec missing here (shadow APIs) and listed ones the spec no
+    /// longer has (zombie APIs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
     #[serde(skip)]
     #[schemars(skip)]
     pub span: Span,

@@ -38,6 +38,11 @@ pub struct Policy {
     /// Fail when the model was last reviewed longer ago than this many days (default: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_review_age_days: Option<u32>,
+    /// Whether the STRIDE-per-element baseline threats (family `ST`) count as coverage (default:
+    /// true). With `false`, a cell is covered only by a specific or hand-written threat, or by a
+    /// baseline threat a person has decided on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baselines_cover: Option<bool>,
     /// The risk rating method (default: `dread`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<RatingMethod>,

@@ -219,6 +219,14 @@ pub struct ThreatTarget {
 #[serde(deny_unknown_fields)]
 pub struct ThreatEntry {
     pub id: ThreatId,
+    /// For a decision: the rule that found the threat (`palisade threat set` writes it), so that a
+    /// reader knows what the decision is about and an orphaned decision can be matched again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// For a decision: what the threat is on, as shown in reports (`element db`,
+    /// `GET /users/{id}`); written by `palisade threat set`, never checked as a reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// Set for threats written by hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

@@ -57,6 +57,49 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Whether any input could not be used (exit 2).
     pub failed: bool,
+    /// With [`Options::tolerate_missing_specs`]: the documents named by a model that do not
+    /// exist (they are drift, not input errors).
+    pub missing_specs: Vec<MissingSpec>,
+}
+
+/// An `apis[].spec` that names a file that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingSpec {
+    /// The model file, as named in [`Input::Model`]'s `file`.
+    pub model: String,
+    pub api: String,
+    pub path: PathBuf,
+}
+
+/// How to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Record a spec file that does not exist in [`Loaded::missing_specs`] instead of failing
+    /// (`palisade check` reports it as drift). Specs that exist but do not load still fail.
+    pub tolerate_missing_specs: bool,
+}
+
+/// Where a model's `apis[].spec` is: relative to the model's folder.
+pub fn spec_file(model_file: &Path, spec: &str) -> PathBuf {
+    model_file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+        .join(spec)
+}
+
+/// `sha256:<hex>` of a file's bytes: what `reviewed.specs` records.
+pub fn content_hash(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path)?;
+    let digest = Sha256::digest(&bytes);
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for b in digest {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+    }
+    Ok(hex)
 }
 
 /// Whether the file is an OpenAPI or Swagger document: a YAML line starting with `openapi:` or
@@ -82,6 +125,11 @@ pub fn looks_like_openapi(path: &Path) -> bool {
 
 /// Reads every file: models with their specs, and bare specs.
 pub fn load(files: &[PathBuf]) -> Loaded {
+    load_with(files, &Options::default())
+}
+
+/// [`load`] with options.
+pub fn load_with(files: &[PathBuf], options: &Options) -> Loaded {
     let mut out = Loaded::default();
     for file in files {
         if looks_like_openapi(file) {
@@ -110,17 +158,28 @@ pub fn load(files: &[PathBuf]) -> Loaded {
                 let label = loaded.source.path().to_owned();
                 out.diagnostics.extend(loaded.warnings);
                 out.sources.add(loaded.source);
-                let dir = file
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-                let root = project_root(&dir);
+                // Specs are named relative to the model's folder (`openapi/a.yaml` for a model
+                // given as `palisade.yaml`); the project root is found from the same folder.
+                let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+                let root = project_root(if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    &dir
+                });
                 let mut specs = Vec::new();
                 for api in &loaded.model.apis {
                     let Some(rel) = &api.spec else {
                         continue;
                     };
                     let path = dir.join(rel);
+                    if options.tolerate_missing_specs && !path.exists() {
+                        out.missing_specs.push(MissingSpec {
+                            model: label.clone(),
+                            api: api.id.to_string(),
+                            path,
+                        });
+                        continue;
+                    }
                     if let Some(problem) = spec_problem(rel, &path, &root) {
                         out.diagnostics.push(
                             problem

@@ -15,6 +15,8 @@ pub enum AppliesTo {
     Flow,
     Operation,
     Api,
+    /// A control in the model: second-order threats (bypasses of the control).
+    Mitigation,
 }
 
 impl AppliesTo {
@@ -27,6 +29,7 @@ impl AppliesTo {
             Self::Flow => "data flows",
             Self::Operation => "API operations",
             Self::Api => "APIs",
+            Self::Mitigation => "mitigations (second-order threats)",
         }
     }
 }

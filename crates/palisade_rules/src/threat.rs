@@ -45,6 +45,7 @@ impl Target {
     /// A short human label: "element `db`", "GET /users/{id}".
     pub fn label(&self) -> String {
         match self {
+            Self::Element { element } if element.is_empty() => "the system".to_owned(),
             Self::Element { element } => format!("element `{element}`"),
             Self::Flow { flow } => format!("flow `{flow}`"),
             Self::Operation { operation, .. } => operation.clone(),
@@ -84,10 +85,20 @@ impl Location {
 
 /// The stable id of the threat that `rule` finds on `target`: unchanged by edits elsewhere.
 pub fn fingerprint(rule: &str, target: &Target) -> ThreatId {
+    digest(rule, &target.key())
+}
+
+/// The stable id of the second-order threat that `rule` derives from the threat `parent`: a
+/// bypass of the control that mitigates `parent`. Unchanged as long as `parent`'s id is.
+pub fn second_order_fingerprint(rule: &str, parent: &ThreatId) -> ThreatId {
+    digest(rule, &format!("parent:{parent}"))
+}
+
+fn digest(rule: &str, key: &str) -> ThreatId {
     let mut hasher = Sha256::new();
     hasher.update(rule.as_bytes());
     hasher.update([0]);
-    hasher.update(target.key().as_bytes());
+    hasher.update(key.as_bytes());
     let digest = hasher.finalize();
     let hex = digest[..6]
         .iter()

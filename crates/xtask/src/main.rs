@@ -47,6 +47,10 @@ fn generated() -> Vec<Generated> {
         path: "docs/rules/README.md".to_owned(),
         content: index,
     });
+    files.push(Generated {
+        path: "docs/checks.md".to_owned(),
+        content: palisade_check::codes::page(),
+    });
     files
 }
 

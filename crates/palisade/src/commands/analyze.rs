@@ -83,6 +83,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         ignore: args.ignore.iter().map(|s| s.to_ascii_uppercase()).collect(),
         no_baselines: args.no_baselines,
         custom_rules,
+        ..Settings::default()
     };
     let sources = loaded.sources;
     let threats: Vec<Threat> = loaded

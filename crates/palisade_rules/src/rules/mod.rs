@@ -4,6 +4,7 @@ pub(crate) mod api;
 pub(crate) mod element;
 pub(crate) mod flow;
 pub(crate) mod operation;
+pub(crate) mod second_order;
 pub(crate) mod stride;
 
 use palisade_model::{Element, ElementKind, Flow, Stride};
@@ -128,6 +129,23 @@ pub(crate) static FLOW_BASELINES: &[&dyn FlowRule] = &[
     &stride::FlowDenialOfService,
 ];
 
+/// Bypasses of controls, run on threats whose decisions name a mitigation of their kind.
+pub(crate) static SECOND_ORDER_RULES: &[&dyn second_order::SecondOrderRule] = &[
+    &second_order::RateLimitSpreadOverManyAddresses,
+    &second_order::CredentialStuffingUnderRateLimits,
+    &second_order::JwtAcceptingAlgNone,
+    &second_order::JwtAlgorithmConfusion,
+    &second_order::JwtSigningKeyLeak,
+    &second_order::ValidationParserDifferential,
+    &second_order::WafEncodingBypass,
+    &second_order::GatewayBypassedToBackend,
+    &second_order::RogueClientCertificate,
+    &second_order::OAuthTokenTheft,
+    &second_order::LogsFloodedOrForged,
+    &second_order::SecretsStoreIdentityAbuse,
+    &second_order::TlsDowngradeOrStripping,
+];
+
 /// Codes that were removed: listed so that they are never reused. `(code, what it was)`.
 pub const REMOVED: &[(&str, &str)] = &[];
 
@@ -141,6 +159,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
         .chain(FLOW_BASELINES.iter().map(|r| r.meta()))
         .chain(OPERATION_RULES.iter().map(|r| r.meta()))
         .chain(API_RULES.iter().map(|r| r.meta()))
+        .chain(SECOND_ORDER_RULES.iter().map(|r| r.meta()))
         .collect();
     metas.sort_by_key(|m| m.code);
     metas
