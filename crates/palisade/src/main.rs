@@ -4,6 +4,7 @@
 //! 2 usage, IO or input error. A closed pipe ends the program quietly.
 
 mod commands;
+mod fetch;
 mod output;
 mod threats;
 
