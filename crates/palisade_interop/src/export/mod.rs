@@ -1,0 +1,2 @@
+//! Exports.
+pub mod tracker;

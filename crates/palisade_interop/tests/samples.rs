@@ -1,0 +1,50 @@
+//! Every model in `../shared/samples` imports, validates, and keeps what `SOURCES.md` counts.
+
+use std::path::PathBuf;
+
+use palisade_interop::{Format, Imported, import};
+use palisade_model::Status;
+
+fn sample(name: &str) -> Option<(String, Vec<u8>)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/samples")
+        .join(name);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some((path.display().to_string(), bytes)),
+        Err(_) => {
+            println!("skipped: {} is absent", path.display());
+            None
+        }
+    }
+}
+
+fn imported(format: Format, name: &str) -> Option<Imported> {
+    let (label, bytes) = sample(name)?;
+    assert_eq!(palisade_interop::detect(&label, &bytes).ok(), Some(format), "{name} is recognised");
+    match import(format, &label, &bytes) {
+        Ok(i) => Some(i),
+        Err(d) => panic!("{name} does not import: {d:#?}"),
+    }
+}
+
+fn warnings(i: &Imported) -> Vec<String> {
+    i.warnings.iter().map(|d| d.message.clone()).collect()
+}
+
+#[test]
+fn threat_dragon_demo_keeps_its_14_threats() {
+    let Some(i) = imported(Format::ThreatDragon, "threatdragon-v2-demo-threat-model.json") else {
+        return;
+    };
+    let m = &i.model;
+    assert_eq!(m.elements.len(), 7);
+    assert_eq!(m.flows.len(), 10);
+    assert_eq!(m.boundaries.len(), 3);
+    assert_eq!(m.threats.len(), 14);
+    let open = m.threats.iter().filter(|t| t.status == Some(Status::Open)).count();
+    let mitigated = m.threats.iter().filter(|t| t.status == Some(Status::Mitigated)).count();
+    assert_eq!((open, mitigated), (10, 4));
+    for w in warnings(&i) {
+        println!("{w}");
+    }
+}
