@@ -48,3 +48,20 @@ fn threat_dragon_demo_keeps_its_14_threats() {
         println!("{w}");
     }
 }
+
+#[test]
+fn otm_model_keeps_its_components_flows_and_43_threats() {
+    let Some(i) = imported(Format::Otm, "otm-mobile-cloud-from-threatdragon.otm.json") else {
+        return;
+    };
+    let m = &i.model;
+    assert_eq!(m.elements.len(), 4);
+    assert_eq!(m.flows.len(), 6);
+    assert_eq!(m.boundaries.len(), 2);
+    assert_eq!(m.threats.len(), 43);
+    assert_eq!(m.mitigations.len(), 43);
+    assert!(m.elements.iter().all(|e| e.boundary.is_some()));
+    for w in warnings(&i) {
+        println!("{w}");
+    }
+}
