@@ -62,6 +62,11 @@ impl Ids {
         self.by_foreign.get(foreign).map(String::as_str)
     }
 
+    /// Remembers that the thing the other tool calls `foreign` got `id`.
+    pub(crate) fn remember(&mut self, foreign: &str, id: &str) {
+        self.by_foreign.insert(foreign.to_owned(), id.to_owned());
+    }
+
     /// Reserves an id exactly as written (it must be valid already); `false` when taken.
     pub(crate) fn reserve(&mut self, id: &str) -> bool {
         self.taken.insert(id.to_owned())

@@ -65,3 +65,28 @@ fn otm_model_keeps_its_components_flows_and_43_threats() {
         println!("{w}");
     }
 }
+
+#[test]
+fn threagile_example_keeps_every_asset_boundary_and_link() {
+    let Some(i) = imported(Format::Threagile, "threagile-example-model.yaml") else {
+        return;
+    };
+    let m = &i.model;
+    // Counted in the file: 14 technical assets, 5 trust boundaries, 20 communication links.
+    assert_eq!(m.elements.len(), 14);
+    assert_eq!(m.boundaries.len(), 5);
+    assert_eq!(m.flows.len(), 20);
+    assert_eq!(m.data.len(), 12);
+    // Merge keys: the summaries inherit the contract's origin but override confidentiality.
+    let summaries = m.data_asset("contract-summaries").expect("merged asset");
+    assert_eq!(summaries.classification, Some(palisade_model::Classification::Confidential));
+    // 2 manual risks and 6 risk tracking decisions.
+    assert_eq!(m.threats.len(), 8);
+    let accepted = m.threats.iter().find(|t| t.id.as_str().contains("untrusted-deserialization")).unwrap();
+    assert_eq!(accepted.status, Some(Status::Accepted));
+    assert_eq!(accepted.ticket.as_ref().and_then(|t| t.id.as_deref()), Some("XYZ-1234"));
+    assert_eq!(accepted.target.as_ref().and_then(|t| t.element.as_deref()), Some("erp-system"));
+    for w in warnings(&i) {
+        println!("{w}");
+    }
+}
