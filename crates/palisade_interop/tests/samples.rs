@@ -90,3 +90,28 @@ fn threagile_example_keeps_every_asset_boundary_and_link() {
         println!("{w}");
     }
 }
+
+#[test]
+fn threat_composer_example_keeps_threats_mitigations_assumptions_and_links() {
+    let Some(i) = imported(Format::ThreatComposer, "threatcomposer-ThreatComposer.tc.json") else {
+        return;
+    };
+    let m = &i.model;
+    assert_eq!(m.threats.len(), 20);
+    assert_eq!(m.mitigations.len(), 18);
+    assert_eq!(m.assumptions.len(), 5);
+    let mitigation_links: usize = m.threats.iter().map(|t| t.mitigations.len()).sum();
+    let assumption_links: usize = m.threats.iter().map(|t| t.assumptions.len()).sum();
+    // Of the 20 assumption-to-threat links, 9 name assumptions no longer in the file; of the 36
+    // mitigation links, 4 name threats no longer in it. Those are reported, the rest kept.
+    assert_eq!(assumption_links, 11);
+    assert_eq!(mitigation_links, 32);
+    let w = warnings(&i);
+    assert!(w.iter().any(|w| w.contains("architecture diagram image")), "{w:#?}");
+    // The 9, and the one link from an assumption to a mitigation, which names a missing one too.
+    assert!(w.iter().any(|w| w.contains("assumptions that are not in the file (10 times)")), "{w:#?}");
+    assert!(w.iter().any(|w| w.contains("threats or mitigations that are not in the file (4 times)")), "{w:#?}");
+    for w in w {
+        println!("{w}");
+    }
+}
