@@ -115,3 +115,19 @@ fn threat_composer_example_keeps_threats_mitigations_assumptions_and_links() {
         println!("{w}");
     }
 }
+
+#[test]
+fn pytm_test_model_keeps_its_elements_and_flows() {
+    let Some(i) = imported(Format::Pytm, "pytm-tests-output.json") else {
+        return;
+    };
+    let m = &i.model;
+    assert_eq!(m.elements.len(), 5);
+    assert_eq!(m.flows.len(), 6);
+    assert_eq!(m.boundaries.len(), 2);
+    assert_eq!(m.data.len(), 1);
+    assert!(m.threats.is_empty(), "the test output has no findings");
+    for w in warnings(&i) {
+        println!("{w}");
+    }
+}
