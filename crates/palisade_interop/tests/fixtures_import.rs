@@ -36,3 +36,55 @@ fn pytm_findings_become_threats_with_references() {
     assert!(m.mitigations.iter().any(|x| x.id.as_str() == "encodesoutput"));
     assert_eq!(m.assumptions.len(), 1);
 }
+
+#[test]
+fn tm7_maps_stencils_boundaries_flows_and_threat_states() {
+    let i = run(Format::Tm7, "tm7/checkout.tm7");
+    let m = &i.model;
+    assert_eq!(m.system.name, "Mobile Checkout");
+    assert_eq!(m.system.owner.as_deref(), Some("Payments team"));
+    let ids: Vec<&str> = m.elements.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["mobile-app", "orders-payments-api", "orders-db", "card-processor"]);
+    assert_eq!(m.flows.len(), 3);
+    assert_eq!(m.boundaries.len(), 2);
+    // The border boundary encloses the API and the database; the line boundary keeps the
+    // mobile app on its own side, so "Place order" still crosses a boundary.
+    let api = m.element("orders-payments-api").unwrap();
+    assert_eq!(api.boundary.as_ref().unwrap().as_str(), "azure-subscription");
+    let place = m.flow("place-order").unwrap();
+    assert!(m.crosses_boundary(place));
+    assert!(m.system.scope.out_of_scope.iter().any(|s| s.starts_with("Card Processor: Operated")));
+    let states: Vec<_> = m.threats.iter().map(|t| (t.id.as_str(), t.status.unwrap())).collect();
+    assert_eq!(
+        states,
+        [
+            ("tmt-1", Status::Open),
+            ("tmt-2", Status::Mitigated),
+            ("tmt-3", Status::NotApplicable),
+            ("tmt-4", Status::NeedsInvestigation),
+            ("tmt-5", Status::Open),
+        ]
+    );
+    let sqli = &m.threats[1];
+    assert_eq!(sqli.title.as_deref(), Some("SQL injection through order fields"));
+    assert_eq!(sqli.severity, Some(Severity::High));
+    assert_eq!(sqli.target.as_ref().unwrap().flow.as_deref(), Some("store-order"));
+    assert!(sqli.description.as_deref().unwrap().contains("SQL & can alter"));
+    assert_eq!(m.threats[2].severity, Some(Severity::Medium), "priority from the properties");
+    let w: Vec<String> = i.warnings.iter().map(|d| d.message.clone()).collect();
+    assert!(w.iter().any(|w| w.contains("`GE.A`")), "{w:#?}");
+    assert!(w.iter().any(|w| w.contains("the threat state `Deferred`")), "{w:#?}");
+    assert!(w.iter().any(|w| w.contains("`Authenticates Itself`")), "{w:#?}");
+}
+
+#[test]
+fn tm7_refuses_a_dtd_and_reports_truncation_with_a_position() {
+    for (path, expect) in [("tm7/doctype.tm7", "DTD"), ("tm7/truncated.tm7", "malformed XML")] {
+        let (label, bytes) = fixture(path);
+        let errors = import(Format::Tm7, &label, &bytes).expect_err("refused");
+        let d = &errors[0];
+        assert_eq!(d.code, "PAL-E0803");
+        assert!(d.message.contains(expect) || d.help.iter().any(|h| h.contains(expect)), "{d:#?}");
+        assert!(d.primary_span().is_some_and(|s| s.start.line > 1), "{d:#?}");
+    }
+}
