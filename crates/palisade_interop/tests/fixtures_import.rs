@@ -88,3 +88,20 @@ fn tm7_refuses_a_dtd_and_reports_truncation_with_a_position() {
         assert!(d.primary_span().is_some_and(|s| s.start.line > 1), "{d:#?}");
     }
 }
+
+#[test]
+fn threat_dragon_v1_models_import_too() {
+    let i = run(Format::ThreatDragon, "threat-dragon/v1-model.json");
+    let m = &i.model;
+    assert_eq!(m.system.name, "Legacy Shop (Threat Dragon v1)");
+    let names: Vec<&str> = m.elements.iter().map(palisade_model::Element::label).collect();
+    assert_eq!(names, ["Shopper", "Shop web app", "Orders database"]);
+    assert_eq!(m.flows.len(), 2);
+    assert_eq!(m.flows[0].protocol.as_deref(), Some("https"));
+    assert_eq!(m.threats.len(), 2);
+    assert_eq!(m.threats[1].status, Some(Status::Mitigated));
+    // The v1 boundary is a line between the shopper and the shop.
+    assert!(m.crosses_boundary(&m.flows[0]));
+    assert!(!m.crosses_boundary(&m.flows[1]));
+    assert_eq!(m.element("orders-database").unwrap().stores[0].as_str(), "credentials");
+}
