@@ -39,6 +39,10 @@ enum Command {
     Rules(commands::rules::Args),
     /// Show what an OpenAPI document exposes: operations, security, servers, versions.
     Inventory(commands::inventory::Args),
+    /// Import a Threat Dragon, OTM, Threagile, pytm, Threat Composer or TMT model.
+    Import(commands::import::Args),
+    /// Export a model to Threat Dragon or OTM, or its open threats to Jira CSV or GitHub issues.
+    Export(commands::export::Args),
 }
 
 /// What a command reports back to `main`.
@@ -62,6 +66,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
+        Command::Import(args) => commands::import::run(&args, color),
+        Command::Export(args) => commands::export::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -81,10 +81,6 @@ impl Cx {
         self.approximate.push(d);
     }
 
-    pub(crate) fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
     /// Every error so far (the import failed).
     pub(crate) fn into_errors(self) -> Vec<Diagnostic> {
         self.errors

@@ -1,6 +1,8 @@
 //! One module per command.
 
 pub mod analyze;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod inventory;
 pub mod rules;

@@ -334,16 +334,12 @@ impl Importer {
 
     fn boundary_line(&mut self, cell: &Node, props: &Node) {
         let td_id = text(cell, "id").unwrap_or_default();
-        let label = name(cell, props);
-        let id = self.nodes.assign(
-            &td_id,
-            label.as_deref().unwrap_or_default(),
-            "trust-boundary",
-        );
         let n = self.model.boundaries.len() + 1;
+        let label = name(cell, props).unwrap_or_else(|| format!("Trust boundary {n}"));
+        let id = self.nodes.assign(&td_id, &label, "trust-boundary");
         self.model.boundaries.push(Boundary {
             id: BoundaryId::new(&id),
-            name: Some(label.unwrap_or_else(|| format!("Trust boundary {n}"))),
+            name: Some(label),
             description: text(props, "description"),
             ..Boundary::default()
         });
