@@ -457,10 +457,13 @@ impl Importer<'_> {
             });
         let id = ids.fresh(&number.map_or_else(|| title.clone(), |n| format!("tmt-{n}")), "tmt-threat");
         let mut t = mapping::threat(&id, &title);
-        for key in ["UserThreatShortDescription", "UserThreatDescription", "InteractionString"] {
-            if let Some(v) = prop(key) {
+        for key in ["UserThreatShortDescription", "UserThreatDescription"] {
+            if let Some(v) = prop(key).filter(|v| *v != title) {
                 append(&mut t.description, &v);
             }
+        }
+        if let Some(v) = prop("InteractionString") {
+            append(&mut t.description, &format!("Interaction: {v}"));
         }
         if let Some(m) = prop("PossibleMitigations") {
             append(&mut t.description, &format!("Possible mitigations: {m}"));
