@@ -131,3 +131,28 @@ fn pytm_test_model_keeps_its_elements_and_flows() {
         println!("{w}");
     }
 }
+
+/// What each sample's import tells the user it could not map: reviewed as a snapshot.
+#[test]
+fn what_each_sample_could_not_map() {
+    for (format, name) in [
+        (Format::ThreatDragon, "threatdragon-v2-demo-threat-model.json"),
+        (Format::Otm, "otm-mobile-cloud-from-threatdragon.otm.json"),
+        (Format::Threagile, "threagile-example-model.yaml"),
+        (Format::Pytm, "pytm-tests-output.json"),
+        (Format::ThreatComposer, "threatcomposer-ThreatComposer.tc.json"),
+    ] {
+        let Some(i) = imported(format, name) else {
+            return;
+        };
+        let lines: Vec<String> = i
+            .warnings
+            .iter()
+            .map(|d| {
+                let at = d.primary_span().map(|s| format!("{}:{}", s.start.line, s.start.col)).unwrap_or_default();
+                format!("{at} {}[{}] {}", d.severity, d.code, d.message)
+            })
+            .collect();
+        insta::assert_snapshot!(format.name(), lines.join("\n"));
+    }
+}
