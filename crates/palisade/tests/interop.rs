@@ -28,15 +28,29 @@ fn palisade(dir: &Path) -> Command {
 fn import_writes_a_valid_model_and_its_layout_and_lists_what_was_not_imported() {
     let dir = tempfile::tempdir().unwrap();
     let out = palisade(dir.path())
-        .args(["import", "threat-dragon", &fixture("threat-dragon/demo-v2.json")])
+        .args([
+            "import",
+            "threat-dragon",
+            &fixture("threat-dragon/demo-v2.json"),
+        ])
         .assert()
         .success()
         .get_output()
         .clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("warning[PAL-W0851]: not imported: the list of contributors"), "{stderr}");
-    assert!(stderr.contains("warning[PAL-W0852]: the source of data flow `Web Request` is not attached"), "{stderr}");
-    assert!(stderr.contains("7 elements, 10 flows, 3 trust boundaries, 14 threats"), "{stderr}");
+    assert!(
+        stderr.contains("warning[PAL-W0851]: not imported: the list of contributors"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("warning[PAL-W0852]: the source of data flow `Web Request` is not attached"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("7 elements, 10 flows, 3 trust boundaries, 14 threats"),
+        "{stderr}"
+    );
     assert!(dir.path().join("palisade.layout.yaml").exists());
     palisade(dir.path()).args(["validate"]).assert().success();
     // The model is analysed: Palisade's own threats come beside the 14 imported ones.
@@ -57,11 +71,21 @@ fn import_writes_a_valid_model_and_its_layout_and_lists_what_was_not_imported() 
 fn import_without_a_format_recognises_the_file() {
     let dir = tempfile::tempdir().unwrap();
     palisade(dir.path())
-        .args(["import", &fixture("tm7/checkout.tm7"), "-o", "checkout.yaml"])
+        .args([
+            "import",
+            &fixture("tm7/checkout.tm7"),
+            "-o",
+            "checkout.yaml",
+        ])
         .assert()
         .success()
-        .stderr(predicate::str::contains("imported Microsoft Threat Modeling Tool"));
-    palisade(dir.path()).args(["validate", "checkout.yaml"]).assert().success();
+        .stderr(predicate::str::contains(
+            "imported Microsoft Threat Modeling Tool",
+        ));
+    palisade(dir.path())
+        .args(["validate", "checkout.yaml"])
+        .assert()
+        .success();
 }
 
 #[test]
@@ -80,21 +104,45 @@ fn imported_model_snapshot() {
 fn malformed_files_get_located_diagnostics_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for (args, expect) in [
-        (vec!["threat-dragon", "malformed/truncated-td.json"], "truncated-td.json:6:1"),
-        (vec!["otm", "malformed/otm-wrong-type.yaml"], "otm-wrong-type.yaml:5:13"),
-        (vec!["malformed/unknown.json"], "error[PAL-E0802]: cannot tell which tool wrote"),
-        (vec!["threagile", "malformed/threagile-alias-bomb.yaml"], "error[PAL-E0004]"),
+        (
+            vec!["threat-dragon", "malformed/truncated-td.json"],
+            "truncated-td.json:6:1",
+        ),
+        (
+            vec!["otm", "malformed/otm-wrong-type.yaml"],
+            "otm-wrong-type.yaml:5:13",
+        ),
+        (
+            vec!["malformed/unknown.json"],
+            "error[PAL-E0802]: cannot tell which tool wrote",
+        ),
+        (
+            vec!["threagile", "malformed/threagile-alias-bomb.yaml"],
+            "error[PAL-E0004]",
+        ),
         (vec!["tm7", "tm7/doctype.tm7"], "doctype.tm7:2:1"),
     ] {
         let mut full: Vec<String> = vec!["import".into()];
         let n = args.len();
         for (i, a) in args.iter().enumerate() {
-            full.push(if i + 1 == n { fixture(a) } else { (*a).to_owned() });
+            full.push(if i + 1 == n {
+                fixture(a)
+            } else {
+                (*a).to_owned()
+            });
         }
-        let out = palisade(dir.path()).args(&full).assert().code(2).get_output().clone();
+        let out = palisade(dir.path())
+            .args(&full)
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
         let stderr = String::from_utf8(out.stderr).unwrap();
         assert!(stderr.contains(expect), "{full:?}: {stderr}");
-        assert!(!dir.path().join("palisade.yaml").exists(), "nothing is written");
+        assert!(
+            !dir.path().join("palisade.yaml").exists(),
+            "nothing is written"
+        );
     }
     palisade(dir.path())
         .args(["import", "visio", "x.vsdx"])
@@ -108,11 +156,19 @@ fn export_writes_threat_dragon_otm_and_tracker_files() {
     let dir = tempfile::tempdir().unwrap();
     let payments = repo().join("examples/payments.yaml").display().to_string();
     palisade(dir.path())
-        .args(["export", "threat-dragon", &payments, "-o", "payments.td.json"])
+        .args([
+            "export",
+            "threat-dragon",
+            &payments,
+            "-o",
+            "payments.td.json",
+        ])
         .assert()
         .success();
-    let td: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("payments.td.json")).unwrap()).unwrap();
+    let td: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("payments.td.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(td["version"], "2.3.0");
     palisade(dir.path())
         .args(["export", "otm", &payments])
@@ -123,8 +179,12 @@ fn export_writes_threat_dragon_otm_and_tracker_files() {
         .args(["export", "jira-csv", &payments, "--min-severity", "high"])
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("Summary,Description,Issue Type,Priority,Labels"))
-        .stderr(predicate::str::contains("open threats without a ticket exported"));
+        .stdout(predicate::str::starts_with(
+            "Summary,Description,Issue Type,Priority,Labels",
+        ))
+        .stderr(predicate::str::contains(
+            "open threats without a ticket exported",
+        ));
     let out = palisade(dir.path())
         .args(["export", "github-issues", &payments])
         .assert()

@@ -33,7 +33,12 @@ mod tests {
     #[test]
     fn codes_are_sorted_and_unique() {
         for pair in CODES.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "{} must sort before {}", pair[0].0, pair[1].0);
+            assert!(
+                pair[0].0 < pair[1].0,
+                "{} must sort before {}",
+                pair[0].0,
+                pair[1].0
+            );
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use palisade_diagnostics::{Diagnostic, Pos, Span};
-use palisade_loader::{to_yaml, load_str};
+use palisade_loader::{load_str, to_yaml};
 use palisade_model::{Layout, Model};
 use palisade_syntax::{Format as Syntax, Limits, Node, Value};
 
@@ -107,7 +107,11 @@ impl Cx {
 
     /// Checks the model with the loader and returns it with the warnings, or fails when it does
     /// not validate (which would be a bug in the importer: the user gets every reason).
-    pub(crate) fn finish(mut self, model: Model, layout: Layout) -> Result<Imported, Vec<Diagnostic>> {
+    pub(crate) fn finish(
+        mut self,
+        model: Model,
+        layout: Layout,
+    ) -> Result<Imported, Vec<Diagnostic>> {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
@@ -227,7 +231,11 @@ pub(crate) fn require_map(cx: &mut Cx, node: &Node, what: &str) -> bool {
 
 /// A short first line of `text` for a name (at most 80 characters).
 pub(crate) fn headline(text: &str) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     if line.chars().count() <= 80 {
         line.to_owned()
     } else {

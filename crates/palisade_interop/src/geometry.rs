@@ -57,6 +57,7 @@ fn cross(o: Point, a: Point, b: Point) -> f64 {
 /// where y grows downwards, "left" is simply the positive side), `Some(false)` right, `None` for
 /// a degenerate line or a point on it. The side is that of the nearest segment; at a shared
 /// vertex, the wedge inside the turn decides.
+#[allow(clippy::many_single_char_names)] // plane geometry reads best with its usual names
 pub(crate) fn side(p: Point, line: &[Point]) -> Option<bool> {
     if line.len() < 2 {
         return None;
@@ -144,8 +145,18 @@ mod tests {
         let wall = [p(0.0, 5.0), p(10.0, 5.0)];
         assert!(crosses(&[p(5.0, 0.0), p(5.0, 10.0)], &wall));
         assert!(!crosses(&[p(5.0, 0.0), p(6.0, 4.0)], &wall));
-        let r = Rect { x: 0.0, y: 0.0, w: 10.0, h: 10.0 };
-        assert!(r.encloses(&Rect { x: 1.0, y: 1.0, w: 2.0, h: 2.0 }));
+        let r = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 10.0,
+            h: 10.0,
+        };
+        assert!(r.encloses(&Rect {
+            x: 1.0,
+            y: 1.0,
+            w: 2.0,
+            h: 2.0
+        }));
         assert!(r.contains(r.center()));
         assert!((r.distance(p(13.0, 14.0)) - 5.0).abs() < 1e-9);
     }

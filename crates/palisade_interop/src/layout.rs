@@ -54,7 +54,10 @@ impl R {
     }
 
     fn encloses(self, o: R) -> bool {
-        o.x >= self.x && o.y >= self.y && o.x + o.w <= self.x + self.w && o.y + o.h <= self.y + self.h
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.w <= self.x + self.w
+            && o.y + o.h <= self.y + self.h
     }
 }
 
@@ -89,7 +92,11 @@ impl Grid<'_> {
     /// Places the unplaced members of `zone` and its children needing the grid at (x0, y0);
     /// returns the size used.
     fn place(&mut self, zone: Option<&str>, x0: f64, y0: f64, level: usize) -> (f64, f64) {
-        let (ix, iy) = if zone.is_some() { (x0 + PAD, y0 + PAD + LABEL) } else { (x0, y0) };
+        let (ix, iy) = if zone.is_some() {
+            (x0 + PAD, y0 + PAD + LABEL)
+        } else {
+            (x0, y0)
+        };
         let members: Vec<&str> = self
             .unplaced
             .iter()
@@ -108,21 +115,34 @@ impl Grid<'_> {
             let (c, r) = ((i % cols) as f64, (i / cols) as f64);
             self.elements.insert(
                 (*id).to_owned(),
-                R { x: ix + c * (BOX_W + GAP), y: iy + r * (BOX_H + GAP), w: BOX_W, h: BOX_H },
+                R {
+                    x: ix + c * (BOX_W + GAP),
+                    y: iy + r * (BOX_H + GAP),
+                    w: BOX_W,
+                    h: BOX_H,
+                },
             );
         }
         #[allow(clippy::cast_precision_loss)]
         let rows = n.div_ceil(cols) as f64;
         #[allow(clippy::cast_precision_loss)]
-        let grid_w = if n == 0 { 0.0 } else { cols.min(n) as f64 * (BOX_W + GAP) - GAP };
-        let grid_h = if n == 0 { 0.0 } else { rows * (BOX_H + GAP) - GAP };
+        let grid_w = if n == 0 {
+            0.0
+        } else {
+            cols.min(n) as f64 * (BOX_W + GAP) - GAP
+        };
+        let grid_h = if n == 0 {
+            0.0
+        } else {
+            rows * (BOX_H + GAP) - GAP
+        };
         let children: Vec<String> = if level > self.model.boundaries.len() {
             Vec::new()
         } else {
             self.model
                 .boundaries
                 .iter()
-                .filter(|b| b.parent.as_ref().map(|p| p.as_str()) == zone)
+                .filter(|b| b.parent.as_ref().map(palisade_model::BoundaryId::as_str) == zone)
                 .map(|b| b.id.as_str().to_owned())
                 .filter(|id| self.needs.contains(id))
                 .collect()
@@ -135,14 +155,23 @@ impl Grid<'_> {
             cx += w + GAP;
             children_h = children_h.max(h);
         }
-        let children_w = if children.is_empty() { 0.0 } else { cx - GAP - ix };
+        let children_w = if children.is_empty() {
+            0.0
+        } else {
+            cx - GAP - ix
+        };
         let content_w = grid_w.max(children_w);
-        let content_h = if children.is_empty() { grid_h } else { cy - iy + children_h };
+        let content_h = if children.is_empty() {
+            grid_h
+        } else {
+            cy - iy + children_h
+        };
         match zone {
             Some(id) => {
                 let w = (content_w + 2.0 * PAD).max(BOX_W + 2.0 * PAD);
                 let h = (content_h + 2.0 * PAD + LABEL).max(BOX_H + LABEL);
-                self.boundaries.insert(id.to_owned(), R { x: x0, y: y0, w, h });
+                self.boundaries
+                    .insert(id.to_owned(), R { x: x0, y: y0, w, h });
                 (w, h)
             }
             None => (content_w, content_h),
@@ -152,7 +181,9 @@ impl Grid<'_> {
 
 /// Where the layout of the model at `model` lives: `<stem>.layout.yaml` beside it.
 pub fn path_for(model: &std::path::Path) -> std::path::PathBuf {
-    let stem = model.file_stem().map_or_else(|| "palisade".into(), |s| s.to_string_lossy().into_owned());
+    let stem = model
+        .file_stem()
+        .map_or_else(|| "palisade".into(), |s| s.to_string_lossy().into_owned());
     model.with_file_name(format!("{stem}.layout.yaml"))
 }
 
@@ -168,8 +199,14 @@ pub fn read(path: &std::path::Path) -> Result<Option<Layout>, String> {
     }
     let label = path.display().to_string();
     let syntax = palisade_syntax::Format::detect(&label, &text);
-    let node = palisade_syntax::parse_str(&text, syntax, &palisade_syntax::Limits::MODEL)
-        .map_err(|e| format!("{label}:{}:{}: {}", e.span.start.line, e.span.start.col, e.kind))?;
+    let node = palisade_syntax::parse_str(&text, syntax, &palisade_syntax::Limits::MODEL).map_err(
+        |e| {
+            format!(
+                "{label}:{}:{}: {}",
+                e.span.start.line, e.span.start.col, e.kind
+            )
+        },
+    )?;
     serde_json::from_value(node.to_json())
         .map(Some)
         .map_err(|e| format!("{label} is not a layout file: {e}"))
@@ -204,7 +241,12 @@ pub fn complete(model: &Model, existing: &Layout) -> Layout {
             for _ in 0..=model.boundaries.len() {
                 match z.as_deref() {
                     Some(x) if x == id => return true,
-                    Some(x) => z = model.boundary(x).and_then(|b| b.parent.as_ref()).map(|p| p.as_str().to_owned()),
+                    Some(x) => {
+                        z = model
+                            .boundary(x)
+                            .and_then(|b| b.parent.as_ref())
+                            .map(|p| p.as_str().to_owned());
+                    }
                     None => return false,
                 }
             }
@@ -220,7 +262,10 @@ pub fn complete(model: &Model, existing: &Layout) -> Layout {
             let mut current = Some(id.to_owned());
             for _ in 0..=model.boundaries.len() {
                 let Some(c) = current else { break };
-                current = model.boundary(&c).and_then(|b| b.parent.as_ref()).map(|p| p.as_str().to_owned());
+                current = model
+                    .boundary(&c)
+                    .and_then(|b| b.parent.as_ref())
+                    .map(|p| p.as_str().to_owned());
                 needs.insert(c);
             }
         }
@@ -228,8 +273,10 @@ pub fn complete(model: &Model, existing: &Layout) -> Layout {
     let bottom = elements
         .values()
         .map(|r| r.y + r.h)
-        .chain(existing.boundaries.values().map(|p| R::of(p)).map(|r| r.y + r.h))
-        .fold(None, |acc: Option<f64>, y| Some(acc.map_or(y, |a| a.max(y))));
+        .chain(existing.boundaries.values().map(R::of).map(|r| r.y + r.h))
+        .fold(None, |acc: Option<f64>, y| {
+            Some(acc.map_or(y, |a| a.max(y)))
+        });
     let origin_y = bottom.map_or(40.0, |b| b + 2.0 * GAP);
     let mut grid = Grid {
         model,
@@ -257,7 +304,11 @@ pub fn complete(model: &Model, existing: &Layout) -> Layout {
                 content = Some(content.map_or(*r, |c| c.union(*r)));
             }
         }
-        for child in model.boundaries.iter().filter(|b| b.parent.as_ref().is_some_and(|p| p.as_str() == id)) {
+        for child in model
+            .boundaries
+            .iter()
+            .filter(|b| b.parent.as_ref().is_some_and(|p| p.as_str() == id))
+        {
             if let Some(r) = boundaries.get(child.id.as_str()) {
                 content = Some(content.map_or(*r, |c| c.union(*r)));
             }
@@ -270,16 +321,36 @@ pub fn complete(model: &Model, existing: &Layout) -> Layout {
         });
         let own = existing.boundaries.get(id).map(R::of);
         let rect = match (own, fitted) {
-            (Some(own), Some(f)) if own.encloses(R { x: f.x + PAD, y: f.y + PAD + LABEL, w: f.w - 2.0 * PAD, h: f.h - 2.0 * PAD - LABEL }) => own,
+            (Some(own), Some(f))
+                if own.encloses(R {
+                    x: f.x + PAD,
+                    y: f.y + PAD + LABEL,
+                    w: f.w - 2.0 * PAD,
+                    h: f.h - 2.0 * PAD - LABEL,
+                }) =>
+            {
+                own
+            }
             (_, Some(f)) => f,
             (Some(own), None) => own,
-            (None, None) => grid_boundaries.get(id).copied().unwrap_or(R { x: 40.0, y: origin_y, w: BOX_W + 2.0 * PAD, h: BOX_H + LABEL }),
+            (None, None) => grid_boundaries.get(id).copied().unwrap_or(R {
+                x: 40.0,
+                y: origin_y,
+                w: BOX_W + 2.0 * PAD,
+                h: BOX_H + LABEL,
+            }),
         };
         boundaries.insert(id.to_owned(), rect);
     }
     Layout {
-        elements: elements.into_iter().map(|(k, r)| (k, r.placement())).collect(),
-        boundaries: boundaries.into_iter().map(|(k, r)| (k, r.placement())).collect(),
+        elements: elements
+            .into_iter()
+            .map(|(k, r)| (k, r.placement()))
+            .collect(),
+        boundaries: boundaries
+            .into_iter()
+            .map(|(k, r)| (k, r.placement()))
+            .collect(),
     }
 }
 
@@ -297,14 +368,29 @@ mod tests {
     #[test]
     fn generated_boxes_do_not_overlap_and_boundaries_enclose_members() {
         let mut m = Model::new("t");
-        for (id, parent) in [("dmz", None), ("internal", None), ("db-zone", Some("internal"))] {
+        for (id, parent) in [
+            ("dmz", None),
+            ("internal", None),
+            ("db-zone", Some("internal")),
+        ] {
             m.boundaries.push(Boundary {
                 id: BoundaryId::new(id),
                 parent: parent.map(BoundaryId::new),
                 ..Boundary::default()
             });
         }
-        for (i, zone) in [None, Some("dmz"), Some("dmz"), Some("internal"), Some("db-zone"), Some("db-zone"), Some("db-zone")].iter().enumerate() {
+        for (i, zone) in [
+            None,
+            Some("dmz"),
+            Some("dmz"),
+            Some("internal"),
+            Some("db-zone"),
+            Some("db-zone"),
+            Some("db-zone"),
+        ]
+        .iter()
+        .enumerate()
+        {
             let mut e = Element::new(format!("e{i}"), ElementKind::Process);
             e.boundary = zone.map(BoundaryId::new);
             m.elements.push(e);
@@ -320,7 +406,9 @@ mod tests {
         }
         for e in &m.elements {
             if let Some(b) = &e.boundary {
-                assert!(R::of(&l.boundaries[b.as_str()]).encloses(R::of(&l.elements[e.id.as_str()])));
+                assert!(
+                    R::of(&l.boundaries[b.as_str()]).encloses(R::of(&l.elements[e.id.as_str()]))
+                );
             }
         }
         assert!(R::of(&l.boundaries["internal"]).encloses(R::of(&l.boundaries["db-zone"])));
@@ -333,9 +421,20 @@ mod tests {
         m.elements.push(Element::new("a", ElementKind::Process));
         m.elements.push(Element::new("b", ElementKind::Process));
         let mut existing = Layout::default();
-        existing.elements.insert("a".into(), Placement { x: 500.0, y: 20.0, width: None, height: None });
+        existing.elements.insert(
+            "a".into(),
+            Placement {
+                x: 500.0,
+                y: 20.0,
+                width: None,
+                height: None,
+            },
+        );
         let l = complete(&m, &existing);
-        assert_eq!(l.elements["a"].x, 500.0);
-        assert!(l.elements["b"].y > 20.0 + BOX_H, "new boxes go below the existing ones");
+        assert!((l.elements["a"].x - 500.0).abs() < f64::EPSILON);
+        assert!(
+            l.elements["b"].y > 20.0 + BOX_H,
+            "new boxes go below the existing ones"
+        );
     }
 }

@@ -94,7 +94,7 @@ pub struct Imported {
 }
 
 /// Tells which format a file is from its content (and, for XML, its name).
-pub fn detect(label: &str, bytes: &[u8]) -> Result<Format, Diagnostic> {
+pub fn detect(label: &str, bytes: &[u8]) -> Result<Format, Box<Diagnostic>> {
     import::detect(label, bytes)
 }
 

@@ -60,8 +60,16 @@ pub(crate) fn guess_kind(words: &str) -> ElementKind {
     ]) {
         ElementKind::DataStore
     } else if has(&[
-        "client", "device", "browser", "user", "actor", "mobile", "external", "partner",
-        "human", "interactor",
+        "client",
+        "device",
+        "browser",
+        "user",
+        "actor",
+        "mobile",
+        "external",
+        "partner",
+        "human",
+        "interactor",
     ]) {
         ElementKind::ExternalEntity
     } else {
@@ -85,7 +93,9 @@ pub(crate) fn store_kind(words: &str) -> Option<StoreKind> {
         Some(StoreKind::ObjectStore)
     } else if has(&["file", "share", "nfs", "smb", "config"]) {
         Some(StoreKind::File)
-    } else if has(&["sql", "database", "db", "mongo", "dynamo", "cosmos", "postgres", "oracle"]) {
+    } else if has(&[
+        "sql", "database", "db", "mongo", "dynamo", "cosmos", "postgres", "oracle",
+    ]) {
         Some(StoreKind::Database)
     } else {
         None
@@ -101,11 +111,20 @@ pub(crate) fn data_categories(words: &str) -> Vec<DataCategory> {
             out.push(c);
         }
     };
-    add(DataCategory::Credentials, &["credential", "password", "passwd"]);
+    add(
+        DataCategory::Credentials,
+        &["credential", "password", "passwd"],
+    );
     add(DataCategory::Token, &["token", "session", "cookie", "jwt"]);
     add(DataCategory::Secret, &["secret", "private key", "api key"]);
-    add(DataCategory::Pii, &["pii", "personal", "identity", "address", "email"]);
-    add(DataCategory::Payment, &["payment", "card", "cardholder", "iban"]);
+    add(
+        DataCategory::Pii,
+        &["pii", "personal", "identity", "address", "email"],
+    );
+    add(
+        DataCategory::Payment,
+        &["payment", "card", "cardholder", "iban"],
+    );
     add(DataCategory::Health, &["health", "medical", "patient"]);
     out
 }
@@ -153,7 +172,8 @@ pub(crate) fn threat(id: &str, title: &str) -> ThreatEntry {
     }
 }
 
-/// A threat target on an element.
+/// A threat target on an element (an `Option`, because that is what `ThreatEntry` holds).
+#[allow(clippy::unnecessary_wraps)]
 pub(crate) fn on_element(id: &str) -> Option<ThreatTarget> {
     Some(ThreatTarget {
         element: Some(id.to_owned()),
@@ -162,6 +182,7 @@ pub(crate) fn on_element(id: &str) -> Option<ThreatTarget> {
 }
 
 /// A threat target on a flow.
+#[allow(clippy::unnecessary_wraps)]
 pub(crate) fn on_flow(id: &str) -> Option<ThreatTarget> {
     Some(ThreatTarget {
         flow: Some(id.to_owned()),
@@ -196,14 +217,26 @@ mod tests {
 
     #[test]
     fn words_map_to_the_model() {
-        assert_eq!(stride("Information disclosure"), Some(Stride::InformationDisclosure));
-        assert_eq!(stride("Elevation of Privileges"), Some(Stride::ElevationOfPrivilege));
+        assert_eq!(
+            stride("Information disclosure"),
+            Some(Stride::InformationDisclosure)
+        );
+        assert_eq!(
+            stride("Elevation of Privileges"),
+            Some(Stride::ElevationOfPrivilege)
+        );
         assert_eq!(stride("D"), Some(Stride::DenialOfService));
         assert_eq!(stride("Linkability"), None);
         assert_eq!(severity("TBD"), None);
         assert_eq!(protocol("HTTP/S").as_deref(), Some("https"));
-        assert_eq!(guess_kind("CD-MICROSOFT-AZURE-DB-POSTGRESQL"), ElementKind::DataStore);
-        assert_eq!(guess_kind("android-device-client"), ElementKind::ExternalEntity);
+        assert_eq!(
+            guess_kind("CD-MICROSOFT-AZURE-DB-POSTGRESQL"),
+            ElementKind::DataStore
+        );
+        assert_eq!(
+            guess_kind("android-device-client"),
+            ElementKind::ExternalEntity
+        );
         assert_eq!(guess_kind("web-service"), ElementKind::Process);
     }
 }

@@ -20,7 +20,11 @@ fn sample(name: &str) -> Option<(String, Vec<u8>)> {
 
 fn imported(format: Format, name: &str) -> Option<Imported> {
     let (label, bytes) = sample(name)?;
-    assert_eq!(palisade_interop::detect(&label, &bytes).ok(), Some(format), "{name} is recognised");
+    assert_eq!(
+        palisade_interop::detect(&label, &bytes).ok(),
+        Some(format),
+        "{name} is recognised"
+    );
     match import(format, &label, &bytes) {
         Ok(i) => Some(i),
         Err(d) => panic!("{name} does not import: {d:#?}"),
@@ -33,7 +37,10 @@ fn warnings(i: &Imported) -> Vec<String> {
 
 #[test]
 fn threat_dragon_demo_keeps_its_14_threats() {
-    let Some(i) = imported(Format::ThreatDragon, "threatdragon-v2-demo-threat-model.json") else {
+    let Some(i) = imported(
+        Format::ThreatDragon,
+        "threatdragon-v2-demo-threat-model.json",
+    ) else {
         return;
     };
     let m = &i.model;
@@ -41,8 +48,16 @@ fn threat_dragon_demo_keeps_its_14_threats() {
     assert_eq!(m.flows.len(), 10);
     assert_eq!(m.boundaries.len(), 3);
     assert_eq!(m.threats.len(), 14);
-    let open = m.threats.iter().filter(|t| t.status == Some(Status::Open)).count();
-    let mitigated = m.threats.iter().filter(|t| t.status == Some(Status::Mitigated)).count();
+    let open = m
+        .threats
+        .iter()
+        .filter(|t| t.status == Some(Status::Open))
+        .count();
+    let mitigated = m
+        .threats
+        .iter()
+        .filter(|t| t.status == Some(Status::Mitigated))
+        .count();
     assert_eq!((open, mitigated), (10, 4));
     for w in warnings(&i) {
         println!("{w}");
@@ -79,13 +94,26 @@ fn threagile_example_keeps_every_asset_boundary_and_link() {
     assert_eq!(m.data.len(), 12);
     // Merge keys: the summaries inherit the contract's origin but override confidentiality.
     let summaries = m.data_asset("contract-summaries").expect("merged asset");
-    assert_eq!(summaries.classification, Some(palisade_model::Classification::Confidential));
+    assert_eq!(
+        summaries.classification,
+        Some(palisade_model::Classification::Confidential)
+    );
     // 2 manual risks and 6 risk tracking decisions.
     assert_eq!(m.threats.len(), 8);
-    let accepted = m.threats.iter().find(|t| t.id.as_str().contains("untrusted-deserialization")).unwrap();
+    let accepted = m
+        .threats
+        .iter()
+        .find(|t| t.id.as_str().contains("untrusted-deserialization"))
+        .unwrap();
     assert_eq!(accepted.status, Some(Status::Accepted));
-    assert_eq!(accepted.ticket.as_ref().and_then(|t| t.id.as_deref()), Some("XYZ-1234"));
-    assert_eq!(accepted.target.as_ref().and_then(|t| t.element.as_deref()), Some("erp-system"));
+    assert_eq!(
+        accepted.ticket.as_ref().and_then(|t| t.id.as_deref()),
+        Some("XYZ-1234")
+    );
+    assert_eq!(
+        accepted.target.as_ref().and_then(|t| t.element.as_deref()),
+        Some("erp-system")
+    );
     for w in warnings(&i) {
         println!("{w}");
     }
@@ -93,7 +121,10 @@ fn threagile_example_keeps_every_asset_boundary_and_link() {
 
 #[test]
 fn threat_composer_example_keeps_threats_mitigations_assumptions_and_links() {
-    let Some(i) = imported(Format::ThreatComposer, "threatcomposer-ThreatComposer.tc.json") else {
+    let Some(i) = imported(
+        Format::ThreatComposer,
+        "threatcomposer-ThreatComposer.tc.json",
+    ) else {
         return;
     };
     let m = &i.model;
@@ -107,10 +138,21 @@ fn threat_composer_example_keeps_threats_mitigations_assumptions_and_links() {
     assert_eq!(assumption_links, 11);
     assert_eq!(mitigation_links, 32);
     let w = warnings(&i);
-    assert!(w.iter().any(|w| w.contains("architecture diagram image")), "{w:#?}");
+    assert!(
+        w.iter().any(|w| w.contains("architecture diagram image")),
+        "{w:#?}"
+    );
     // The 9, and the one link from an assumption to a mitigation, which names a missing one too.
-    assert!(w.iter().any(|w| w.contains("assumptions that are not in the file (10 times)")), "{w:#?}");
-    assert!(w.iter().any(|w| w.contains("threats or mitigations that are not in the file (4 times)")), "{w:#?}");
+    assert!(
+        w.iter()
+            .any(|w| w.contains("assumptions that are not in the file (10 times)")),
+        "{w:#?}"
+    );
+    assert!(
+        w.iter()
+            .any(|w| w.contains("threats or mitigations that are not in the file (4 times)")),
+        "{w:#?}"
+    );
     for w in w {
         println!("{w}");
     }
@@ -136,11 +178,17 @@ fn pytm_test_model_keeps_its_elements_and_flows() {
 #[test]
 fn what_each_sample_could_not_map() {
     for (format, name) in [
-        (Format::ThreatDragon, "threatdragon-v2-demo-threat-model.json"),
+        (
+            Format::ThreatDragon,
+            "threatdragon-v2-demo-threat-model.json",
+        ),
         (Format::Otm, "otm-mobile-cloud-from-threatdragon.otm.json"),
         (Format::Threagile, "threagile-example-model.yaml"),
         (Format::Pytm, "pytm-tests-output.json"),
-        (Format::ThreatComposer, "threatcomposer-ThreatComposer.tc.json"),
+        (
+            Format::ThreatComposer,
+            "threatcomposer-ThreatComposer.tc.json",
+        ),
     ] {
         let Some(i) = imported(format, name) else {
             return;
@@ -149,7 +197,10 @@ fn what_each_sample_could_not_map() {
             .warnings
             .iter()
             .map(|d| {
-                let at = d.primary_span().map(|s| format!("{}:{}", s.start.line, s.start.col)).unwrap_or_default();
+                let at = d
+                    .primary_span()
+                    .map(|s| format!("{}:{}", s.start.line, s.start.col))
+                    .unwrap_or_default();
                 format!("{at} {}[{}] {}", d.severity, d.code, d.message)
             })
             .collect();

@@ -42,7 +42,10 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
-    let path = args.model.clone().unwrap_or_else(|| PathBuf::from("palisade.yaml"));
+    let path = args
+        .model
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("palisade.yaml"));
     let loaded = palisade_project::load(std::slice::from_ref(&path));
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
     if loaded.failed {
@@ -54,7 +57,10 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     let (text, warnings, summary) = match args.format {
         Format::ThreatDragon | Format::Otm => {
             let Input::Model { model, file, .. } = input else {
-                bail!("`{}` is an OpenAPI document; export a Palisade model", path.display());
+                bail!(
+                    "`{}` is an OpenAPI document; export a Palisade model",
+                    path.display()
+                );
             };
             let layout_path = palisade_interop::layout::path_for(&path);
             let layout = palisade_interop::layout::read(&layout_path)

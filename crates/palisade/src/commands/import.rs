@@ -29,7 +29,8 @@ pub struct Args {
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         bail!("cannot read `{}`: it is a directory", path.display());
     }
@@ -50,7 +51,11 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
             Some(f) => (Some(f), file),
             None => bail!(
                 "unknown format `{name}`: expected one of {}",
-                Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+                Format::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         },
         _ => bail!("expected `palisade import [FORMAT] FILE`"),
@@ -58,13 +63,16 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     let path = Path::new(file);
     let bytes = read(path)?;
     let mut sources = SourceMap::new();
-    sources.add(SourceFile::new(file.as_str(), String::from_utf8_lossy(&bytes).into_owned()));
+    sources.add(SourceFile::new(
+        file.as_str(),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    ));
     let format = match format {
         Some(f) => f,
         None => match palisade_interop::detect(file, &bytes) {
             Ok(f) => f,
             Err(d) => {
-                crate::output::print_diagnostics(&[d], &sources, color)?;
+                crate::output::print_diagnostics(&[*d], &sources, color)?;
                 return Ok(Outcome::InputError);
             }
         },
@@ -93,7 +101,8 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     } else {
         palisade_loader::save(&args.output, model)?;
         if !imported.layout.elements.is_empty() || !imported.layout.boundaries.is_empty() {
-            let text = palisade_interop::layout::to_yaml(&imported.layout).map_err(anyhow::Error::msg)?;
+            let text =
+                palisade_interop::layout::to_yaml(&imported.layout).map_err(anyhow::Error::msg)?;
             palisade_loader::write_atomic(&layout_path, text.as_bytes())?;
         }
     }
@@ -112,7 +121,10 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         summary.push_str(&format!(" → `{}`", args.output.display()));
     }
     if !imported.warnings.is_empty() {
-        summary.push_str(&format!("; {} warnings above list what was not imported as it was", imported.warnings.len()));
+        summary.push_str(&format!(
+            "; {} warnings above list what was not imported as it was",
+            imported.warnings.len()
+        ));
     }
     eprintln!("{summary}");
     Ok(Outcome::Success)

@@ -27,7 +27,11 @@ pub(crate) fn uuid(key: &str) -> String {
     b.copy_from_slice(&digest[..16]);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let hex = b.iter().fold(String::with_capacity(32), |mut hex, x| {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{x:02x}");
+        hex
+    });
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -52,9 +56,18 @@ pub(crate) fn not_exported(file: &str, span: Span, message: String, note: &str) 
 /// Hand-written threats that cannot sit on a diagram cell, and decisions about generated
 /// threats (which other tools do not have), reported once each.
 pub(crate) fn unplaceable(model: &Model, file: &str, warnings: &mut Vec<Diagnostic>) {
-    let decisions = model.threats.iter().filter(|t| !t.is_hand_written()).count();
+    let decisions = model
+        .threats
+        .iter()
+        .filter(|t| !t.is_hand_written())
+        .count();
     if decisions > 0 {
-        let first = model.threats.iter().find(|t| !t.is_hand_written()).map(|t| t.span).unwrap_or_default();
+        let first = model
+            .threats
+            .iter()
+            .find(|t| !t.is_hand_written())
+            .map(|t| t.span)
+            .unwrap_or_default();
         warnings.push(not_exported(
             file,
             first,

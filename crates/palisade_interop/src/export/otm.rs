@@ -74,7 +74,9 @@ fn instances(model: &Model, cell: &str, element: bool) -> Vec<Value> {
                 .filter_map(|m| model.mitigation(m.as_str()))
                 .map(|m| {
                     let s = match m.status {
-                        Some(MitigationStatus::Implemented | MitigationStatus::Verified) => "IMPLEMENTED",
+                        Some(MitigationStatus::Implemented | MitigationStatus::Verified) => {
+                            "IMPLEMENTED"
+                        }
                         Some(MitigationStatus::Planned) => "REQUIRED",
                         None => "RECOMMENDED",
                     };
@@ -109,7 +111,7 @@ fn component(model: &Model, e: &Element, layout: &Layout) -> Value {
     {
         o.insert(
             "assets".to_owned(),
-            json!({ "stored": e.stores.iter().map(|d| d.as_str()).collect::<Vec<_>>(), "processed": [] }),
+            json!({ "stored": e.stores.iter().map(palisade_model::DataId::as_str).collect::<Vec<_>>(), "processed": [] }),
         );
     }
     c
@@ -138,7 +140,11 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
             z
         })
         .collect();
-    if model.elements.iter().any(|e| e.parent.is_none() && e.boundary.is_none()) {
+    if model
+        .elements
+        .iter()
+        .any(|e| e.parent.is_none() && e.boundary.is_none())
+    {
         zones.push(json!({
             "id": OUTSIDE,
             "name": "Outside any trust boundary",
@@ -146,7 +152,11 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
             "risk": { "trustRating": 50 }
         }));
     }
-    let components: Vec<Value> = model.elements.iter().map(|e| component(model, e, &layout)).collect();
+    let components: Vec<Value> = model
+        .elements
+        .iter()
+        .map(|e| component(model, e, &layout))
+        .collect();
     let dataflows: Vec<Value> = model
         .flows
         .iter()
@@ -158,7 +168,7 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
                 "bidirectional": f.bidirectional,
                 "source": f.from.as_str(),
                 "destination": f.to.as_str(),
-                "assets": f.data.iter().map(|d| d.as_str()).collect::<Vec<_>>(),
+                "assets": f.data.iter().map(palisade_model::DataId::as_str).collect::<Vec<_>>(),
                 "threats": instances(model, f.id.as_str(), false),
                 "tags": f.tags
             })
@@ -202,11 +212,18 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
             })
         })
         .collect();
-    for t in model.threats.iter().filter(|t| t.is_hand_written() && cell_of(t).is_none()) {
+    for t in model
+        .threats
+        .iter()
+        .filter(|t| t.is_hand_written() && cell_of(t).is_none())
+    {
         warnings.push(not_exported(
             file,
             t.span,
-            format!("threat `{}` is not on an element or a flow: it is listed, but on no component", t.id),
+            format!(
+                "threat `{}` is not on an element or a flow: it is listed, but on no component",
+                t.id
+            ),
             "OTM links threats to components and data flows",
         ));
     }

@@ -4,7 +4,9 @@
 //! layout, completed by [`crate::layout::complete`].
 
 use palisade_diagnostics::Diagnostic;
-use palisade_model::{ElementKind, Layout, Model, Placement, Severity, Status, StoreKind, ThreatEntry};
+use palisade_model::{
+    ElementKind, Layout, Model, Placement, Severity, Status, StoreKind, ThreatEntry,
+};
 use serde_json::{Value, json};
 
 use super::{Exported, cell_of, is_open, not_exported, unplaceable, uuid};
@@ -19,7 +21,12 @@ fn ports(id: &str) -> Value {
     });
     let groups: serde_json::Map<String, Value> = ["top", "right", "bottom", "left"]
         .iter()
-        .map(|g| ((*g).to_owned(), json!({ "position": g, "attrs": { "circle": circle } })))
+        .map(|g| {
+            (
+                (*g).to_owned(),
+                json!({ "position": g, "attrs": { "circle": circle } }),
+            )
+        })
         .collect();
     let items: Vec<Value> = ["top", "right", "bottom", "left"]
         .iter()
@@ -53,7 +60,11 @@ fn threat(model: &Model, t: &ThreatEntry, number: usize) -> Value {
         .mitigations
         .iter()
         .filter_map(|id| model.mitigation(id.as_str()))
-        .map(|m| m.description.clone().unwrap_or_else(|| m.label().to_owned()))
+        .map(|m| {
+            m.description
+                .clone()
+                .unwrap_or_else(|| m.label().to_owned())
+        })
         .collect();
     if let Some(j) = &t.justification {
         mitigation.push(j.clone());
@@ -110,7 +121,9 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
     };
     let mut cells = Vec::new();
     for b in &model.boundaries {
-        let Some(p) = layout.boundaries.get(b.id.as_str()) else { continue };
+        let Some(p) = layout.boundaries.get(b.id.as_str()) else {
+            continue;
+        };
         let (pos, size) = position(p);
         cells.push(json!({
             "position": pos,
@@ -130,10 +143,14 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
         }));
     }
     for (z, e) in model.elements.iter().enumerate() {
-        let Some(p) = layout.elements.get(e.id.as_str()) else { continue };
+        let Some(p) = layout.elements.get(e.id.as_str()) else {
+            continue;
+        };
         let (pos, size) = position(p);
         let threats = threats_on(e.id.as_str(), true);
-        let open = model.threats.iter().any(|t| cell_of(t) == Some((e.id.as_str(), true)) && t.is_hand_written() && is_open(t));
+        let open = model.threats.iter().any(|t| {
+            cell_of(t) == Some((e.id.as_str(), true)) && t.is_hand_written() && is_open(t)
+        });
         let reason = out_of_scope(model, e.label());
         let (shape, ty) = match e.kind {
             ElementKind::ExternalEntity => ("actor", "tm.Actor"),
@@ -182,10 +199,14 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
     }
     for (z, f) in model.flows.iter().enumerate() {
         let threats = threats_on(f.id.as_str(), false);
-        let open = model.threats.iter().any(|t| cell_of(t) == Some((f.id.as_str(), false)) && t.is_hand_written() && is_open(t));
+        let open = model.threats.iter().any(|t| {
+            cell_of(t) == Some((f.id.as_str(), false)) && t.is_hand_written() && is_open(t)
+        });
         let label = f.label();
         let reason = out_of_scope(model, &label);
-        let encrypted = f.effective_encryption().is_some_and(|e| e != palisade_model::Encryption::None);
+        let encrypted = f
+            .effective_encryption()
+            .is_some_and(|e| e != palisade_model::Encryption::None);
         cells.push(json!({
             "shape": "flow",
             "attrs": {
@@ -230,11 +251,18 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
             "vertices": []
         }));
     }
-    for t in model.threats.iter().filter(|t| t.is_hand_written() && cell_of(t).is_none()) {
+    for t in model
+        .threats
+        .iter()
+        .filter(|t| t.is_hand_written() && cell_of(t).is_none())
+    {
         warnings.push(not_exported(
             file,
             t.span,
-            format!("threat `{}` is not on an element or a flow, so it is not exported", t.id),
+            format!(
+                "threat `{}` is not on an element or a flow, so it is not exported",
+                t.id
+            ),
             "Threat Dragon keeps threats on the cells of a diagram",
         ));
     }

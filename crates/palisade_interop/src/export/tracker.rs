@@ -68,7 +68,12 @@ fn target_label(t: &ThreatEntry) -> String {
 
 /// The unresolved threats without a ticket: the analysis's and the model's hand-written ones,
 /// most severe first, at or above `min_severity`.
-pub fn tracker_items(model: &Model, file: &str, analysis: &[Threat], min_severity: Option<Severity>) -> Vec<TrackerItem> {
+pub fn tracker_items(
+    model: &Model,
+    file: &str,
+    analysis: &[Threat],
+    min_severity: Option<Severity>,
+) -> Vec<TrackerItem> {
     let mut items: Vec<TrackerItem> = analysis
         .iter()
         .filter(|t| t.status().is_unresolved())
@@ -78,11 +83,18 @@ pub fn tracker_items(model: &Model, file: &str, analysis: &[Threat], min_severit
             title: t.title.clone(),
             severity: t.severity,
             target: t.target.label(),
-            location: t.location.as_ref().map(|l| format!("{}:{}:{}", l.file, l.line, l.column)),
+            location: t
+                .location
+                .as_ref()
+                .map(|l| format!("{}:{}:{}", l.file, l.line, l.column)),
             description: t.description.clone(),
             rule: t.rule.clone(),
             stride: t.stride.iter().map(|s| s.as_str().to_owned()).collect(),
-            owasp: t.owasp_api_2023.iter().map(|o| format!("{} {}", o.code(), o.title())).collect(),
+            owasp: t
+                .owasp_api_2023
+                .iter()
+                .map(|o| format!("{} {}", o.code(), o.title()))
+                .collect(),
             cwe: t.cwe.clone(),
             capec: t.capec.clone(),
             mitigations: t.mitigations.clone(),
@@ -97,7 +109,8 @@ pub fn tracker_items(model: &Model, file: &str, analysis: &[Threat], min_severit
             title: t.title.clone().unwrap_or_default(),
             severity: t.severity.unwrap_or(Severity::Medium),
             target: target_label(t),
-            location: (t.span.start.line > 0).then(|| format!("{file}:{}:{}", t.span.start.line, t.span.start.col)),
+            location: (t.span.start.line > 0)
+                .then(|| format!("{file}:{}:{}", t.span.start.line, t.span.start.col)),
             description: t.description.clone().unwrap_or_default(),
             rule: "MANUAL".to_owned(),
             stride: t.stride.iter().map(|s| s.as_str().to_owned()).collect(),
@@ -107,7 +120,11 @@ pub fn tracker_items(model: &Model, file: &str, analysis: &[Threat], min_severit
             mitigations: t
                 .mitigations
                 .iter()
-                .map(|m| model.mitigation(m.as_str()).map_or_else(|| m.to_string(), |x| x.label().to_owned()))
+                .map(|m| {
+                    model
+                        .mitigation(m.as_str())
+                        .map_or_else(|| m.to_string(), |x| x.label().to_owned())
+                })
                 .collect(),
         });
     }
@@ -137,7 +154,11 @@ fn body(item: &TrackerItem, markup: Markup) -> String {
         bold(item.severity.as_str()),
         code(&item.rule)
     );
-    out.push_str(&format!("{} {}", bold("Target:"), item.target.replace('`', "")));
+    out.push_str(&format!(
+        "{} {}",
+        bold("Target:"),
+        item.target.replace('`', "")
+    ));
     if let Some(l) = &item.location {
         out.push_str(&format!(" ({})", code(l)));
     }
@@ -151,16 +172,40 @@ fn body(item: &TrackerItem, markup: Markup) -> String {
         facts.push(format!("{} {}", bold("STRIDE:"), item.stride.join(", ")));
     }
     if !item.owasp.is_empty() {
-        facts.push(format!("{} {}", bold("OWASP API 2023:"), item.owasp.join(", ")));
+        facts.push(format!(
+            "{} {}",
+            bold("OWASP API 2023:"),
+            item.owasp.join(", ")
+        ));
     }
     if !item.cwe.is_empty() {
-        facts.push(format!("{} {}", bold("CWE:"), item.cwe.iter().map(|c| format!("CWE-{c}")).collect::<Vec<_>>().join(", ")));
+        facts.push(format!(
+            "{} {}",
+            bold("CWE:"),
+            item.cwe
+                .iter()
+                .map(|c| format!("CWE-{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if !item.capec.is_empty() {
-        facts.push(format!("{} {}", bold("CAPEC:"), item.capec.iter().map(|c| format!("CAPEC-{c}")).collect::<Vec<_>>().join(", ")));
+        facts.push(format!(
+            "{} {}",
+            bold("CAPEC:"),
+            item.capec
+                .iter()
+                .map(|c| format!("CAPEC-{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     if !item.mitigations.is_empty() {
-        facts.push(format!("{} {}", bold("Mitigations:"), item.mitigations.join("; ")));
+        facts.push(format!(
+            "{} {}",
+            bold("Mitigations:"),
+            item.mitigations.join("; ")
+        ));
     }
     if !facts.is_empty() {
         out.push_str(&facts.join("\n"));
@@ -205,7 +250,9 @@ pub fn jira_csv(items: &[TrackerItem]) -> Result<String, csv::Error> {
         row.extend(labels);
         w.write_record(&row)?;
     }
-    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 

@@ -16,14 +16,14 @@ use crate::{Format, Imported, codes};
 
 /// Tells the format from the content: the same recognition `palisade validate` uses to name
 /// foreign files, and XML for `.tm7`.
-pub(crate) fn detect(label: &str, bytes: &[u8]) -> Result<Format, Diagnostic> {
+pub(crate) fn detect(label: &str, bytes: &[u8]) -> Result<Format, Box<Diagnostic>> {
     let text = String::from_utf8_lossy(bytes);
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.starts_with('<') {
         return Ok(Format::Tm7);
     }
     let unknown = |why: String| {
-        Diagnostic::error(
+        let d = Diagnostic::error(
             codes::UNKNOWN_FORMAT,
             format!("cannot tell which tool wrote `{label}`"),
         )
@@ -37,12 +37,13 @@ pub(crate) fn detect(label: &str, bytes: &[u8]) -> Result<Format, Diagnostic> {
                 .map(|f| f.name())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ))
+        ));
+        Box::new(d)
     };
     let syntax = Syntax::detect(label, &text);
     let root = match palisade_syntax::parse_bytes(bytes, syntax, &Limits::MODEL) {
         Ok(root) => root,
-        Err(e) => return Err(e.to_diagnostic(label)),
+        Err(e) => return Err(Box::new(e.to_diagnostic(label))),
     };
     match palisade_loader::recognize(&root) {
         Some(foreign) => foreign

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use palisade_diagnostics::Diagnostic;
 use palisade_model::{
-    Boundary, BoundaryId, BoundaryKind, Cia, Classification, DataAsset, DataId, Element,
-    ElementId, ElementKind, Layout, Level, Mitigation, MitigationId, MitigationStatus, Model,
-    Placement, Severity, Status,
+    Boundary, BoundaryId, BoundaryKind, Cia, Classification, DataAsset, DataId, Element, ElementId,
+    ElementKind, Layout, Level, Mitigation, MitigationId, MitigationStatus, Model, Placement,
+    Severity, Status,
 };
 use palisade_syntax::Node;
 
@@ -50,7 +50,11 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
         );
     }
     let Some(project) = root.get("project").filter(|p| p.as_map().is_some()) else {
-        cx.error(at(root), "an OTM file needs a `project` mapping", "no `project` here");
+        cx.error(
+            at(root),
+            "an OTM file needs a `project` mapping",
+            "no `project` here",
+        );
         return Err(cx.into_errors());
     };
     let mut model = Model::new(text(project, "name").unwrap_or_else(|| "OTM project".to_owned()));
@@ -58,7 +62,11 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
     model.system.owner = text(project, "owner");
     for key in ["ownerContact", "tags", "attributes", "properties"] {
         if let Some(n) = project.get(key).filter(|n| !n.is_null()) {
-            cx.unmapped(at(n), format!("the project's `{key}`"), "a Palisade system has no such field");
+            cx.unmapped(
+                at(n),
+                format!("the project's `{key}`"),
+                "a Palisade system has no such field",
+            );
         }
     }
     let diagram = list(&mut cx, root, "representations")
@@ -157,7 +165,7 @@ fn zone_kind(words: &str) -> Option<BoundaryKind> {
     })
 }
 
-impl<'n> Importer<'n> {
+impl Importer<'_> {
     fn placement(&self, node: &Node) -> Option<Placement> {
         let diagram = self.diagram.as_deref()?;
         let r = node
@@ -178,7 +186,10 @@ impl<'n> Importer<'n> {
 
     fn extra(&mut self, node: &Node, what: &str) {
         for key in ["attributes", "properties"] {
-            if let Some(n) = node.get(key).filter(|n| n.as_map().is_some_and(|m| !m.is_empty())) {
+            if let Some(n) = node
+                .get(key)
+                .filter(|n| n.as_map().is_some_and(|m| !m.is_empty()))
+            {
                 self.cx.unmapped(
                     at(n),
                     format!("the {key} of {what}"),
@@ -190,7 +201,8 @@ impl<'n> Importer<'n> {
 
     fn asset(&mut self, node: &Node) {
         let Some(otm_id) = text(node, "id") else {
-            self.cx.error(at(node), "an OTM asset needs an `id`", "no `id`");
+            self.cx
+                .error(at(node), "an OTM asset needs an `id`", "no `id`");
             return;
         };
         let name = text(node, "name").unwrap_or_else(|| otm_id.clone());
@@ -231,12 +243,16 @@ impl<'n> Importer<'n> {
 
     fn zone(&mut self, node: &Node) {
         let Some(otm_id) = text(node, "id") else {
-            self.cx.error(at(node), "an OTM trust zone needs an `id`", "no `id`");
+            self.cx
+                .error(at(node), "an OTM trust zone needs an `id`", "no `id`");
             return;
         };
         let name = text(node, "name").unwrap_or_else(|| otm_id.clone());
         let id = self.nodes.assign(&otm_id, &name, "trust-zone");
-        let kind = zone_kind(&format!("{} {name}", text(node, "type").unwrap_or_default()));
+        let kind = zone_kind(&format!(
+            "{} {name}",
+            text(node, "type").unwrap_or_default()
+        ));
         if let Some(p) = self.placement(node) {
             self.layout.boundaries.insert(id.clone(), p);
         }
@@ -261,7 +277,9 @@ impl<'n> Importer<'n> {
         let (Some(otm_id), Some(parent)) = (text(node, "id"), node.get("parent")) else {
             return;
         };
-        let Some(pz) = text(parent, "trustZone").and_then(|p| self.nodes.get(&p).map(str::to_owned)) else {
+        let Some(pz) =
+            text(parent, "trustZone").and_then(|p| self.nodes.get(&p).map(str::to_owned))
+        else {
             self.cx.unmapped(
                 at(parent),
                 "trust zones inside components",
@@ -270,16 +288,21 @@ impl<'n> Importer<'n> {
             return;
         };
         let own = self.nodes.get(&otm_id).map(str::to_owned);
-        if let Some(b) = own.and_then(|own| self.model.boundaries.iter_mut().find(|b| b.id.as_str() == own)) {
-            if b.id.as_str() != pz {
-                b.parent = Some(BoundaryId::new(pz));
-            }
+        if let Some(b) = own.and_then(|own| {
+            self.model
+                .boundaries
+                .iter_mut()
+                .find(|b| b.id.as_str() == own)
+        }) && b.id.as_str() != pz
+        {
+            b.parent = Some(BoundaryId::new(pz));
         }
     }
 
     fn component(&mut self, node: &Node) {
         let Some(otm_id) = text(node, "id") else {
-            self.cx.error(at(node), "an OTM component needs an `id`", "no `id`");
+            self.cx
+                .error(at(node), "an OTM component needs an `id`", "no `id`");
             return;
         };
         let name = text(node, "name").unwrap_or_else(|| otm_id.clone());
@@ -335,7 +358,12 @@ impl<'n> Importer<'n> {
                 "such components are outside every boundary",
             );
         }
-        if let Some(e) = self.model.elements.iter_mut().find(|e| e.id.as_str() == own) {
+        if let Some(e) = self
+            .model
+            .elements
+            .iter_mut()
+            .find(|e| e.id.as_str() == own)
+        {
             e.boundary = known_zone.map(BoundaryId::new);
             e.parent = known_host.map(ElementId::new);
         }
@@ -389,7 +417,11 @@ impl<'n> Importer<'n> {
     /// A threat instance on a component or flow: the threat definition it names, with a state.
     fn instance(&mut self, node: &Node, target: Option<&str>, element: bool) {
         let Some(def_id) = text(node, "threat") else {
-            self.cx.error(at(node), "a threat instance needs a `threat` id", "no `threat`");
+            self.cx.error(
+                at(node),
+                "a threat instance needs a `threat` id",
+                "no `threat`",
+            );
             return;
         };
         let Some(def) = self.threats.get(&def_id).copied() else {
@@ -430,10 +462,10 @@ impl<'n> Importer<'n> {
         }
         for cwe in strings(def, "cwes") {
             let digits: String = cwe.chars().filter(char::is_ascii_digit).collect();
-            if let Ok(n) = digits.parse::<u32>() {
-                if !t.cwe.contains(&n) {
-                    t.cwe.push(n);
-                }
+            if let Ok(n) = digits.parse::<u32>()
+                && !t.cwe.contains(&n)
+            {
+                t.cwe.push(n);
             }
         }
         if let Some(risk) = def.get("risk") {
@@ -453,7 +485,10 @@ impl<'n> Importer<'n> {
                     Severity::Info
                 });
             }
-            for (key, word) in [("likelihoodComment", "Likelihood"), ("impactComment", "Impact")] {
+            for (key, word) in [
+                ("likelihoodComment", "Likelihood"),
+                ("impactComment", "Impact"),
+            ] {
                 if let Some(c) = text(risk, key) {
                     append(&mut t.description, &format!("{word}: {c}"));
                 }
@@ -470,7 +505,9 @@ impl<'n> Importer<'n> {
         }
         t.status = Some(status.unwrap_or(Status::Open));
         if t.status == Some(Status::Accepted) {
-            t.justification = Some(format!("`{state}` in the OTM file (no reason was recorded there)"));
+            t.justification = Some(format!(
+                "`{state}` in the OTM file (no reason was recorded there)"
+            ));
         }
         for m in instance
             .and_then(|n| n.get("mitigations"))
@@ -495,7 +532,12 @@ impl<'n> Importer<'n> {
     }
 
     /// The Palisade mitigation for an OTM mitigation, made on first use.
-    fn mitigation(&mut self, otm_id: &str, state: &str, target: Option<(&str, bool)>) -> Option<String> {
+    fn mitigation(
+        &mut self,
+        otm_id: &str,
+        state: &str,
+        target: Option<(&str, bool)>,
+    ) -> Option<String> {
         let def = *self.mitigations.get(otm_id)?;
         let id = match self.mitigation_made.get(otm_id) {
             Some(id) => id.clone(),
@@ -519,8 +561,16 @@ impl<'n> Importer<'n> {
                 id
             }
         };
-        let m = self.model.mitigations.iter_mut().find(|m| m.id.as_str() == id)?;
-        let status = match state.to_ascii_lowercase().replace([' ', '_', '-'], "").as_str() {
+        let m = self
+            .model
+            .mitigations
+            .iter_mut()
+            .find(|m| m.id.as_str() == id)?;
+        let status = match state
+            .to_ascii_lowercase()
+            .replace([' ', '_', '-'], "")
+            .as_str()
+        {
             "implemented" | "mitigated" => Some(MitigationStatus::Implemented),
             "verified" => Some(MitigationStatus::Verified),
             "required" | "planned" | "inprogress" => Some(MitigationStatus::Planned),
@@ -541,14 +591,22 @@ impl<'n> Importer<'n> {
 
 /// OTM leaves threat states free; these are the words IriusRisk and TMT conversions write.
 fn otm_status(state: &str) -> Option<Status> {
-    Some(match state.to_ascii_lowercase().replace([' ', '_', '-'], "").as_str() {
-        "" | "open" | "exposed" | "autogenerated" | "notstarted" | "new" | "identified" => Status::Open,
-        "needsinvestigation" | "indiscussion" => Status::NeedsInvestigation,
-        "inprogress" | "partlymitigated" | "partiallymitigated" => Status::InProgress,
-        "mitigated" | "closed" | "resolved" => Status::Mitigated,
-        "accepted" | "accept" => Status::Accepted,
-        "notapplicable" | "na" => Status::NotApplicable,
-        "falsepositive" => Status::FalsePositive,
-        _ => return None,
-    })
+    Some(
+        match state
+            .to_ascii_lowercase()
+            .replace([' ', '_', '-'], "")
+            .as_str()
+        {
+            "" | "open" | "exposed" | "autogenerated" | "notstarted" | "new" | "identified" => {
+                Status::Open
+            }
+            "needsinvestigation" | "indiscussion" => Status::NeedsInvestigation,
+            "inprogress" | "partlymitigated" | "partiallymitigated" => Status::InProgress,
+            "mitigated" | "closed" | "resolved" => Status::Mitigated,
+            "accepted" | "accept" => Status::Accepted,
+            "notapplicable" | "na" => Status::NotApplicable,
+            "falsepositive" => Status::FalsePositive,
+            _ => return None,
+        },
+    )
 }

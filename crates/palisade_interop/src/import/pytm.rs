@@ -32,10 +32,18 @@ fn kind_of(class: &str) -> Option<ElementKind> {
 
 fn control_kind(control: &str) -> MitigationKind {
     match control {
-        "sanitizesInput" | "validatesInput" | "checksInputBounds" | "usesParameterizedInput"
-        | "implementsServerSideValidation" | "validatesContentType" | "validatesHeaders"
-        | "implementsStrictHTTPValidation" | "disablesDTD" => MitigationKind::InputValidation,
-        "encodesOutput" | "encodesHeaders" | "invokesScriptFilters" => MitigationKind::OutputEncoding,
+        "sanitizesInput"
+        | "validatesInput"
+        | "checksInputBounds"
+        | "usesParameterizedInput"
+        | "implementsServerSideValidation"
+        | "validatesContentType"
+        | "validatesHeaders"
+        | "implementsStrictHTTPValidation"
+        | "disablesDTD" => MitigationKind::InputValidation,
+        "encodesOutput" | "encodesHeaders" | "invokesScriptFilters" => {
+            MitigationKind::OutputEncoding
+        }
         "hasAccessControl" | "authorizesSource" | "implementsPOLP" => MitigationKind::AccessControl,
         "isEncrypted" => MitigationKind::Tls,
         "isEncryptedAtRest" | "encryptsSessionData" | "encryptsCookies" => {
@@ -94,7 +102,9 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
     // Boundaries, then their nesting.
     let boundaries = list(&mut cx, root, "boundaries");
     for b in boundaries {
-        let Some(name) = text(b, "name") else { continue };
+        let Some(name) = text(b, "name") else {
+            continue;
+        };
         let id = nodes.assign(&format!("boundary:{name}"), &name, "boundary");
         model.boundaries.push(Boundary {
             id: BoundaryId::new(id),
@@ -119,23 +129,27 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
     // Data.
     let mut data_ids = Ids::default();
     for d in list(&mut cx, root, "data") {
-        let Some(name) = text(d, "name") else { continue };
+        let Some(name) = text(d, "name") else {
+            continue;
+        };
         let id = data_ids.assign(&name, &name, "data");
-        let classification = text(d, "classification").and_then(|c| {
-            match c.trim_start_matches("Classification.") {
+        let classification =
+            text(d, "classification").and_then(|c| match c.trim_start_matches("Classification.") {
                 "PUBLIC" => Some(Classification::Public),
                 "RESTRICTED" => Some(Classification::Internal),
                 "SENSITIVE" => Some(Classification::Confidential),
                 "SECRET" | "TOP_SECRET" => Some(Classification::Restricted),
                 _ => None,
-            }
-        });
+            });
         let description = text(d, "description");
         let mut categories = mapping::data_categories(&format!(
             "{name} {}",
             description.as_deref().unwrap_or_default()
         ));
-        for (key, category) in [("isCredentials", DataCategory::Credentials), ("isPII", DataCategory::Pii)] {
+        for (key, category) in [
+            ("isCredentials", DataCategory::Credentials),
+            ("isPII", DataCategory::Pii),
+        ] {
             if flag(d, key) == Some(true) && !categories.contains(&category) {
                 categories.push(category);
             }
@@ -157,10 +171,16 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
     }
     let mut controls: HashMap<String, Vec<String>> = HashMap::new();
     for e in elements {
-        let Some(name) = text(e, "name") else { continue };
+        let Some(name) = text(e, "name") else {
+            continue;
+        };
         let class = text(e, "__class__").unwrap_or_else(|| "Element".to_owned());
         let Some(kind) = kind_of(&class) else {
-            cx.unmapped(at(e), format!("elements of class `{class}`"), "Palisade maps actors, processes, servers, lambdas and data stores");
+            cx.unmapped(
+                at(e),
+                format!("elements of class `{class}`"),
+                "Palisade maps actors, processes, servers, lambdas and data stores",
+            );
             continue;
         };
         if nodes.get(&name).is_some() {
@@ -221,8 +241,11 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
             kind: Some(control_kind(control)),
             description: Some(format!("pytm control `{control}`.")),
             status: Some(MitigationStatus::Implemented),
-            elements: controls[control].iter().map(palisade_model::ElementId::new).collect(),
-        ..Mitigation::default()
+            elements: controls[control]
+                .iter()
+                .map(palisade_model::ElementId::new)
+                .collect(),
+            ..Mitigation::default()
         });
     }
     // Flows.
@@ -231,11 +254,19 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
         let from = text(f, "source").and_then(|s| nodes.get(&s).map(str::to_owned));
         let to = text(f, "sink").and_then(|s| nodes.get(&s).map(str::to_owned));
         let (Some(from), Some(to)) = (from, to) else {
-            cx.unmapped(at(f), "data flows whose source or sink is not an element", "a Palisade flow joins two elements");
+            cx.unmapped(
+                at(f),
+                "data flows whose source or sink is not an element",
+                "a Palisade flow joins two elements",
+            );
             continue;
         };
         if from == to {
-            cx.unmapped(at(f), "data flows from an element to itself", "a Palisade flow joins two different elements");
+            cx.unmapped(
+                at(f),
+                "data flows from an element to itself",
+                "a Palisade flow joins two different elements",
+            );
             continue;
         }
         let label = name.clone().unwrap_or_else(|| format!("{from} to {to}"));
@@ -254,7 +285,7 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
         flow.protocol = text(f, "protocol").and_then(|p| mapping::protocol(&p));
         flow.port = number(f, "dstPort")
             .filter(|p| (1.0..=65535.0).contains(p))
-            .map(|p| p as u16);
+            .and_then(|p| u16::try_from(p as i64).ok());
         if f.get("controls").and_then(|c| flag(c, "isEncrypted")) == Some(true) {
             flow.encryption = Some(Encryption::Tls);
         }
@@ -289,7 +320,10 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
     }
     // Findings.
     let mut threat_ids = Ids::default();
-    for (key, status) in [("findings", Status::Open), ("excluded_findings", Status::NotApplicable)] {
+    for (key, status) in [
+        ("findings", Status::Open),
+        ("excluded_findings", Status::NotApplicable),
+    ] {
         for f in list(&mut cx, root, key) {
             let title = text(f, "description").unwrap_or_else(|| "pytm finding".to_owned());
             let sid = text(f, "threat_id").unwrap_or_default();
@@ -297,7 +331,11 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
             let id = threat_ids.fresh(&format!("{sid} {target}"), "finding");
             let mut t = mapping::threat(&id, &title);
             t.description = text(f, "details");
-            for (k, label) in [("example", "Example"), ("response", "Response"), ("cvss", "CVSS")] {
+            for (k, label) in [
+                ("example", "Example"),
+                ("response", "Response"),
+                ("cvss", "CVSS"),
+            ] {
                 if let Some(v) = text(f, k) {
                     append(&mut t.description, &format!("{label}: {v}"));
                 }
@@ -314,7 +352,11 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
             } else if let Some(fl) = nodes.get(&format!("flow:{target}")) {
                 mapping::on_flow(fl)
             } else {
-                cx.unmapped(at(f), "the targets of findings that name no element or flow", "such findings are imported without a target");
+                cx.unmapped(
+                    at(f),
+                    "the targets of findings that name no element or flow",
+                    "such findings are imported without a target",
+                );
                 None
             };
             t.status = Some(status);
@@ -325,8 +367,14 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
         }
     }
     for key in ["threatsFile", "threatsExcluded"] {
-        if let Some(n) = root.get(key).filter(|n| n.as_str().is_some_and(|s| !s.is_empty()) || n.as_seq().is_some_and(|s| !s.is_empty())) {
-            cx.unmapped(at(n), format!("`{key}`"), "Palisade has its own rules; pytm's threat library is not imported");
+        if let Some(n) = root.get(key).filter(|n| {
+            n.as_str().is_some_and(|s| !s.is_empty()) || n.as_seq().is_some_and(|s| !s.is_empty())
+        }) {
+            cx.unmapped(
+                at(n),
+                format!("`{key}`"),
+                "Palisade has its own rules; pytm's threat library is not imported",
+            );
         }
     }
     cx.finish(model, Layout::default())

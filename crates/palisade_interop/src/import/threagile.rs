@@ -7,9 +7,9 @@
 use palisade_diagnostics::Diagnostic;
 use palisade_model::{
     Authentication, Authorization, Boundary, BoundaryId, BoundaryKind, Cia, Classification,
-    DataAsset, DataId, Date, Element, ElementKind, Encryption, Exposure, Layout, Level,
-    Mitigation, MitigationId, Model, Objective, ObjectiveId, ObjectiveKind, Severity, Status,
-    Strategy, ThreatEntry, Ticket,
+    DataAsset, DataId, Date, Element, ElementKind, Encryption, Exposure, Layout, Level, Mitigation,
+    MitigationId, Model, Objective, ObjectiveId, ObjectiveKind, Severity, Status, Strategy,
+    ThreatEntry, Ticket,
 };
 use palisade_syntax::{Node, Value};
 
@@ -167,9 +167,13 @@ impl Importer {
             "risk_tracking",
         ];
         let why = |key: &str| match key {
-            "questions" => "a Palisade model has no open questions; write them as assumptions to follow up",
+            "questions" => {
+                "a Palisade model has no open questions; write them as assumptions to follow up"
+            }
             "tags_available" => "Palisade tags need no declaration",
-            "business_criticality" => "a Palisade system has no criticality; say it with objectives",
+            "business_criticality" => {
+                "a Palisade system has no criticality; say it with objectives"
+            }
             "date" => "a Palisade model records review dates under `reviewed`",
             k if k.starts_with("diagram_tweak") => "diagram tweaks are Threagile's drawing options",
             _ => "Palisade has no place for it",
@@ -181,16 +185,23 @@ impl Importer {
             if known.contains(&k.text.as_str()) || v.is_null() {
                 continue;
             }
-            if v.as_map().is_some_and(|m| m.is_empty()) || v.as_seq().is_some_and(<[Node]>::is_empty) {
+            if v.as_map().is_some_and(palisade_syntax::Map::is_empty)
+                || v.as_seq().is_some_and(<[Node]>::is_empty)
+            {
                 continue;
             }
-            self.cx.unmapped(k.span, format!("`{}`", k.text), why(&k.text));
+            self.cx
+                .unmapped(k.span, format!("`{}`", k.text), why(&k.text));
         }
     }
 
     fn data_asset(&mut self, name: &str, node: &Node) {
         let id = threagile_id(node, name);
-        let id = if self.data.reserve(&id) { id } else { self.data.fresh(&id, "data") };
+        let id = if self.data.reserve(&id) {
+            id
+        } else {
+            self.data.fresh(&id, "data")
+        };
         self.data.remember(&threagile_id(node, name), &id);
         let conf = text(node, "confidentiality").and_then(|c| confidentiality(&c));
         let description = text(node, "description");
@@ -291,7 +302,9 @@ impl Importer {
             "data_formats_accepted",
         ] {
             let present = node.get(key).is_some_and(|n| {
-                !n.is_null() && !n.as_seq().is_some_and(<[Node]>::is_empty) && n.as_bool() != Some(false)
+                !n.is_null()
+                    && !n.as_seq().is_some_and(<[Node]>::is_empty)
+                    && n.as_bool() != Some(false)
             });
             if present {
                 self.cx.unmapped(
@@ -311,7 +324,8 @@ impl Importer {
         };
         let links = entries(&mut self.cx, node, "communication_links");
         for (title, link) in links {
-            let Some(to) = text(link, "target").and_then(|t| self.nodes.get(&t).map(str::to_owned)) else {
+            let Some(to) = text(link, "target").and_then(|t| self.nodes.get(&t).map(str::to_owned))
+            else {
                 self.cx.unmapped(
                     at(link),
                     "communication links to unknown technical assets",
@@ -364,13 +378,15 @@ impl Importer {
 
     fn boundary(&mut self, name: &str, node: &Node) {
         let wanted = threagile_id(node, name);
-        let id = self.nodes.assign(&format!("boundary:{wanted}"), &wanted, "boundary");
+        let id = self
+            .nodes
+            .assign(&format!("boundary:{wanted}"), &wanted, "boundary");
         let ty = text(node, "type").unwrap_or_default();
         let kind = match ty.as_str() {
             "network-on-prem" | "network-virtual-lan" => Some(BoundaryKind::Internal),
-            "network-dedicated-hoster" | "network-cloud-provider" | "network-cloud-security-group" => {
-                Some(BoundaryKind::Cloud)
-            }
+            "network-dedicated-hoster"
+            | "network-cloud-provider"
+            | "network-cloud-security-group" => Some(BoundaryKind::Cloud),
             "network-policy-namespace-isolation" => Some(BoundaryKind::Cluster),
             "execution-environment" => Some(BoundaryKind::Host),
             _ => None,
@@ -394,7 +410,11 @@ impl Importer {
         };
         for asset in strings(node, "technical_assets_inside") {
             let Some(id) = self.nodes.get(&asset).map(str::to_owned) else {
-                self.cx.unmapped(at(node), "trust boundary members that are not technical assets", "they name no technical asset of the file");
+                self.cx.unmapped(
+                    at(node),
+                    "trust boundary members that are not technical assets",
+                    "they name no technical asset of the file",
+                );
                 continue;
             };
             if let Some(e) = self.model.elements.iter_mut().find(|e| e.id.as_str() == id) {
@@ -402,10 +422,19 @@ impl Importer {
             }
         }
         for nested in strings(node, "trust_boundaries_nested") {
-            let Some(id) = self.nodes.get(&format!("boundary:{nested}")).map(str::to_owned) else {
+            let Some(id) = self
+                .nodes
+                .get(&format!("boundary:{nested}"))
+                .map(str::to_owned)
+            else {
                 continue;
             };
-            if let Some(b) = self.model.boundaries.iter_mut().find(|b| b.id.as_str() == id) {
+            if let Some(b) = self
+                .model
+                .boundaries
+                .iter_mut()
+                .find(|b| b.id.as_str() == id)
+            {
                 b.parent = Some(BoundaryId::new(&own));
             }
         }
@@ -439,9 +468,17 @@ impl Importer {
         }
         let id = ids.fresh(name, "requirement");
         let lower = format!("{name} {description}").to_ascii_lowercase();
-        let kind = if ["gdpr", "dsgvo", "hipaa", "pci", "sox", "compliance", "regulation"]
-            .iter()
-            .any(|w| lower.contains(w))
+        let kind = if [
+            "gdpr",
+            "dsgvo",
+            "hipaa",
+            "pci",
+            "sox",
+            "compliance",
+            "regulation",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
         {
             Some(ObjectiveKind::Compliance)
         } else {
@@ -457,7 +494,11 @@ impl Importer {
 
     fn target_of(&self, ids: &[String]) -> Option<palisade_model::ThreatTarget> {
         for id in ids {
-            if let Some(e) = self.nodes.get(id).filter(|e| self.model.element(e).is_some()) {
+            if let Some(e) = self
+                .nodes
+                .get(id)
+                .filter(|e| self.model.element(e).is_some())
+            {
                 return mapping::on_element(e);
             }
         }
@@ -467,7 +508,9 @@ impl Importer {
     fn risk_category(&mut self, node: &Node) {
         let category = text(node, "id").unwrap_or_else(|| "individual-risk".to_owned());
         let mitigation = text(node, "mitigation").map(|m| {
-            let mid = self.mitigations.fresh(&format!("{category} mitigation"), "mitigation");
+            let mid = self
+                .mitigations
+                .fresh(&format!("{category} mitigation"), "mitigation");
             self.model.mitigations.push(Mitigation {
                 id: MitigationId::new(&mid),
                 name: Some(crate::cx::headline(&m)),
@@ -477,7 +520,10 @@ impl Importer {
             MitigationId::new(mid)
         });
         let stride = text(node, "stride").and_then(|s| mapping::stride(&s));
-        let cwe = node.get("cwe").and_then(Node::as_i64).and_then(|n| u32::try_from(n).ok());
+        let cwe = node
+            .get("cwe")
+            .and_then(Node::as_i64)
+            .and_then(|n| u32::try_from(n).ok());
         for (title, risk) in entries(&mut self.cx, node, "risks_identified") {
             let clean = strip_html(title);
             let id = self.threats.fresh(&format!("{category} {clean}"), "risk");
@@ -562,7 +608,8 @@ impl Importer {
             _ => None,
         };
         if t.status == Some(Status::Accepted) && t.justification.is_none() {
-            t.justification = Some("accepted in the Threagile model (no reason was recorded there)".to_owned());
+            t.justification =
+                Some("accepted in the Threagile model (no reason was recorded there)".to_owned());
         }
         t.ticket = text(node, "ticket").map(|id| {
             let url = id.starts_with("http://") || id.starts_with("https://");
@@ -582,7 +629,9 @@ impl Importer {
 fn humanize(category: &str) -> String {
     let words = category.replace(['-', '_'], " ");
     let mut chars = words.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// Threagile titles carry `<b>` markup.

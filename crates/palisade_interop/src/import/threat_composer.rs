@@ -80,7 +80,10 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
         if let Some(d) = text(section, "description") {
             append(&mut description, &format!("## {heading}\n\n{d}"));
         }
-        if let Some(image) = section.get("image").filter(|i| i.as_str().is_some_and(|s| !s.is_empty())) {
+        if let Some(image) = section
+            .get("image")
+            .filter(|i| i.as_str().is_some_and(|s| !s.is_empty()))
+        {
             cx.unmapped(
                 at(image),
                 format!("the {} diagram image", heading.to_ascii_lowercase()),
@@ -98,11 +101,19 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
             append(&mut textual, &format!("Comments: {c}"));
         }
         let Some(assumption) = textual else {
-            cx.unmapped(at(a), "assumptions without content", "an assumption needs its text");
+            cx.unmapped(
+                at(a),
+                "assumptions without content",
+                "an assumption needs its text",
+            );
             continue;
         };
         if !strings(a, "tags").is_empty() {
-            cx.unmapped(at(a), "the tags of assumptions", "a Palisade assumption has no tags");
+            cx.unmapped(
+                at(a),
+                "the tags of assumptions",
+                "a Palisade assumption has no tags",
+            );
         }
         model.assumptions.push(Assumption {
             id: AssumptionId::new(id),
@@ -120,7 +131,9 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
             append(&mut description, &format!("Comments: {c}"));
         }
         let status = match text(m, "status").as_deref() {
-            Some("mitigationInProgress" | "mitigationIdentified") => Some(MitigationStatus::Planned),
+            Some("mitigationInProgress" | "mitigationIdentified") => {
+                Some(MitigationStatus::Planned)
+            }
             Some("mitigationResolved") => Some(MitigationStatus::Implemented),
             None => None,
             Some(other) => {
@@ -133,7 +146,11 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
             }
         };
         if !strings(m, "tags").is_empty() {
-            cx.unmapped(at(m), "the tags of mitigations", "a Palisade mitigation has no tags");
+            cx.unmapped(
+                at(m),
+                "the tags of mitigations",
+                "a Palisade mitigation has no tags",
+            );
         }
         model.mitigations.push(Mitigation {
             id: MitigationId::new(id),

@@ -49,7 +49,10 @@ fn kind(cell: &Node, props: &Node) -> Option<Kind> {
 fn name(cell: &Node, props: &Node) -> Option<String> {
     text(props, "name")
         .or_else(|| cell.pointer("/attrs/text/text").and_then(Node::scalar_text))
-        .or_else(|| cell.pointer("/attrs/label/text").and_then(Node::scalar_text))
+        .or_else(|| {
+            cell.pointer("/attrs/label/text")
+                .and_then(Node::scalar_text)
+        })
         .or_else(|| {
             cell.pointer("/labels/0/attrs/labelText/text")
                 .and_then(Node::scalar_text)
@@ -109,12 +112,19 @@ struct Importer {
     offset_y: f64,
 }
 
-pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<palisade_diagnostics::Diagnostic>> {
+pub(crate) fn import(
+    mut cx: Cx,
+    root: &Node,
+) -> Result<Imported, Vec<palisade_diagnostics::Diagnostic>> {
     if !require_map(&mut cx, root, "a Threat Dragon model") {
         return Err(cx.into_errors());
     }
     let Some(detail) = root.get("detail").filter(|d| d.as_map().is_some()) else {
-        cx.error(at(root), "a Threat Dragon model needs a `detail` mapping", "no `detail` here");
+        cx.error(
+            at(root),
+            "a Threat Dragon model needs a `detail` mapping",
+            "no `detail` here",
+        );
         return Err(cx.into_errors());
     };
     let summary = root.get("summary");
@@ -169,7 +179,8 @@ impl Importer {
             .or_else(|| diagram.pointer("/diagramJson/cells"));
         let Some(cells) = cells_node.and_then(Node::as_seq) else {
             if let Some(n) = cells_node {
-                self.cx.error(n.span, "`cells` must be a list", "expected a list of cells");
+                self.cx
+                    .error(n.span, "`cells` must be a list", "expected a list of cells");
             }
             return;
         };
@@ -177,7 +188,10 @@ impl Importer {
         // Nodes first, so that flows can find their ends.
         let mut flows = Vec::new();
         for cell in cells {
-            let props = cell.get("data").filter(|d| d.as_map().is_some()).unwrap_or(cell);
+            let props = cell
+                .get("data")
+                .filter(|d| d.as_map().is_some())
+                .unwrap_or(cell);
             let Some(k) = kind(cell, props) else {
                 let what = text(props, "type")
                     .or_else(|| text(cell, "shape"))
@@ -199,10 +213,18 @@ impl Importer {
                 Kind::Text => {
                     let what = name(cell, props).map_or_else(
                         || "a text annotation".to_owned(),
-                        |t| format!("the text annotation \u{201c}{}\u{201d}", crate::cx::headline(&t)),
+                        |t| {
+                            format!(
+                                "the text annotation \u{201c}{}\u{201d}",
+                                crate::cx::headline(&t)
+                            )
+                        },
                     );
-                    self.cx
-                        .unmapped(at(cell), what, "a Palisade model has no free text on the diagram");
+                    self.cx.unmapped(
+                        at(cell),
+                        what,
+                        "a Palisade model has no free text on the diagram",
+                    );
                 }
             }
         }
@@ -371,7 +393,11 @@ impl Importer {
         };
         let mut out = Vec::new();
         out.extend(end_point(end(cell, "source")));
-        for v in cell.get("vertices").and_then(Node::as_seq).unwrap_or_default() {
+        for v in cell
+            .get("vertices")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+        {
             if let Some(p) = point(v) {
                 out.push(Point {
                     x: p.x,
@@ -442,8 +468,7 @@ impl Importer {
     }
 
     fn flow(&mut self, cell: &Node, props: &Node) {
-        let label = name(cell, props)
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
+        let label = name(cell, props).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
         let shown = label.clone().unwrap_or_else(|| "(unnamed)".to_owned());
         let from = self.attach(cell, "source", &shown);
         let to = self.attach(cell, "target", &shown);
@@ -553,12 +578,15 @@ impl Importer {
         t.status = Some(status.unwrap_or(Status::Open));
         let mitigation = text(node, "mitigation");
         if let Some(m) = &mitigation {
-            let mid = self.mitigations.fresh(&format!("{id} mitigation"), "mitigation");
+            let mid = self
+                .mitigations
+                .fresh(&format!("{id} mitigation"), "mitigation");
             self.model.mitigations.push(Mitigation {
                 id: MitigationId::new(&mid),
                 name: Some(crate::cx::headline(m)),
                 description: Some(m.clone()),
-                status: (t.status == Some(Status::Mitigated)).then_some(MitigationStatus::Implemented),
+                status: (t.status == Some(Status::Mitigated))
+                    .then_some(MitigationStatus::Implemented),
                 ..Mitigation::default()
             });
             t.mitigations.push(MitigationId::new(mid));
@@ -580,16 +608,23 @@ impl Importer {
 
 /// Threat Dragon's statuses (v2 and v1 spellings).
 fn status(text: &str) -> Option<Status> {
-    Some(match text.trim().to_ascii_lowercase().replace([' ', '_', '-', '/'], "").as_str() {
-        "open" | "" => Status::Open,
-        "mitigated" => Status::Mitigated,
-        "na" | "notapplicable" => Status::NotApplicable,
-        "accepted" => Status::Accepted,
-        "transferred" => Status::Transferred,
-        "avoided" | "eliminated" => Status::Avoided,
-        "inprogress" => Status::InProgress,
-        _ => return None,
-    })
+    Some(
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace([' ', '_', '-', '/'], "")
+            .as_str()
+        {
+            "open" | "" => Status::Open,
+            "mitigated" => Status::Mitigated,
+            "na" | "notapplicable" => Status::NotApplicable,
+            "accepted" => Status::Accepted,
+            "transferred" => Status::Transferred,
+            "avoided" | "eliminated" => Status::Avoided,
+            "inprogress" => Status::InProgress,
+            _ => return None,
+        },
+    )
 }
 
 /// The threats of a cell: `data.threats`, else `threats` (the v2 schema's place).
@@ -597,17 +632,23 @@ fn threat_nodes<'n>(cell: &'n Node, props: &'n Node) -> Vec<&'n Node> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for holder in [props, cell] {
-        for t in holder.get("threats").and_then(Node::as_seq).unwrap_or_default() {
+        for t in holder
+            .get("threats")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+        {
             if t.as_map().is_none() {
                 continue;
             }
-            let key = text(t, "id").or_else(|| text(t, "threatId")).unwrap_or_else(|| {
-                format!(
-                    "{}\u{0}{}",
-                    text(t, "title").unwrap_or_default(),
-                    text(t, "description").unwrap_or_default()
-                )
-            });
+            let key = text(t, "id")
+                .or_else(|| text(t, "threatId"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "{}\u{0}{}",
+                        text(t, "title").unwrap_or_default(),
+                        text(t, "description").unwrap_or_default()
+                    )
+                });
             if seen.insert(key) {
                 out.push(t);
             }

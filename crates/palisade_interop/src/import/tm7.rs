@@ -13,8 +13,8 @@ use std::collections::HashMap;
 
 use palisade_diagnostics::{Diagnostic, Pos, Span};
 use palisade_model::{
-    Assumption, AssumptionId, Boundary, BoundaryId, Element, ElementKind, Layout, Model,
-    Placement, Reviewed, Status,
+    Assumption, AssumptionId, Boundary, BoundaryId, Element, ElementKind, Layout, Model, Placement,
+    Reviewed, Status,
 };
 use roxmltree::{Document, Node as X, ParsingOptions};
 
@@ -38,13 +38,16 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
         return utf16(rest, u16::from_be_bytes);
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    std::str::from_utf8(bytes)
-        .map(str::to_owned)
-        .map_err(|e| format!("the file is not valid UTF-8 (first invalid byte at offset {})", e.valid_up_to()))
+    std::str::from_utf8(bytes).map(str::to_owned).map_err(|e| {
+        format!(
+            "the file is not valid UTF-8 (first invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Result<String, String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err("the UTF-16 file has an odd number of bytes".to_owned());
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| read([c[0], c[1]])).collect();
@@ -63,7 +66,8 @@ fn xml_error(cx: &Cx, message: String, pos: Pos) -> Diagnostic {
 
 /// The first child element with this local name.
 fn child<'a, 'i>(node: X<'a, 'i>, name: &str) -> Option<X<'a, 'i>> {
-    node.children().find(|c| c.is_element() && c.tag_name().name() == name)
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
 fn children<'a, 'i>(node: X<'a, 'i>, name: &'a str) -> impl Iterator<Item = X<'a, 'i>> + 'a {
@@ -93,7 +97,10 @@ fn xsi_type(node: X<'_, '_>) -> Option<String> {
 }
 
 fn num(node: X<'_, '_>, name: &str) -> Option<f64> {
-    child_text(node, name)?.parse().ok().filter(|f: &f64| f.is_finite())
+    child_text(node, name)?
+        .parse()
+        .ok()
+        .filter(|f: &f64| f.is_finite())
 }
 
 /// `Properties` → (display name, value) pairs; nil values are skipped.
@@ -120,7 +127,12 @@ fn string_pairs(node: X<'_, '_>) -> HashMap<String, String> {
     props
         .children()
         .filter(X::is_element)
-        .filter_map(|p| Some((child_text(p, "Key")?, child_text(p, "Value").unwrap_or_default())))
+        .filter_map(|p| {
+            Some((
+                child_text(p, "Key")?,
+                child_text(p, "Value").unwrap_or_default(),
+            ))
+        })
         .collect()
 }
 
@@ -137,7 +149,14 @@ struct Importer<'d> {
 pub(crate) fn import(mut cx: Cx, bytes: &[u8]) -> Result<Imported, Vec<Diagnostic>> {
     let top = Pos::new(1, 1);
     if bytes.len() > MAX_BYTES {
-        let d = xml_error(&cx, format!("the file is {} bytes, more than the limit of {MAX_BYTES} bytes", bytes.len()), top);
+        let d = xml_error(
+            &cx,
+            format!(
+                "the file is {} bytes, more than the limit of {MAX_BYTES} bytes",
+                bytes.len()
+            ),
+            top,
+        );
         return Err(vec![d]);
     }
     let text = match decode(bytes) {
@@ -160,8 +179,12 @@ pub(crate) fn import(mut cx: Cx, bytes: &[u8]) -> Result<Imported, Vec<Diagnosti
             };
             if matches!(e, roxmltree::Error::DtdDetected) {
                 let at = text.find("<!DOCTYPE").unwrap_or(0);
-                let d = xml_error(&cx, "the file declares a DTD, which is refused".to_owned(), pos_of(at))
-                    .with_help("TMT files have no DTD; a DTD can expand entities without bound");
+                let d = xml_error(
+                    &cx,
+                    "the file declares a DTD, which is refused".to_owned(),
+                    pos_of(at),
+                )
+                .with_help("TMT files have no DTD; a DTD can expand entities without bound");
                 return Err(vec![d]);
             }
             let pos = if matches!(e, roxmltree::Error::UnexpectedEndOfStream) {
@@ -172,17 +195,26 @@ pub(crate) fn import(mut cx: Cx, bytes: &[u8]) -> Result<Imported, Vec<Diagnosti
             return Err(vec![xml_error(&cx, format!("malformed XML: {e}"), pos)]);
         }
     };
-    let too_deep = doc.descendants().find(|n| n.ancestors().nth(MAX_DEPTH).is_some());
+    let too_deep = doc
+        .descendants()
+        .find(|n| n.ancestors().nth(MAX_DEPTH).is_some());
     if let Some(n) = too_deep {
         let pos = doc.text_pos_at(n.range().start);
-        return Err(vec![xml_error(&cx, format!("nesting is deeper than the limit of {MAX_DEPTH} levels"), Pos::new(pos.row, pos.col))]);
+        return Err(vec![xml_error(
+            &cx,
+            format!("nesting is deeper than the limit of {MAX_DEPTH} levels"),
+            Pos::new(pos.row, pos.col),
+        )]);
     }
     let root = doc.root_element();
     if root.tag_name().name() != "ThreatModel" {
         let pos = doc.text_pos_at(root.range().start);
         cx.error(
             Span::point(Pos::new(pos.row, pos.col)),
-            format!("a TMT file starts with `<ThreatModel>`, not `<{}>`", root.tag_name().name()),
+            format!(
+                "a TMT file starts with `<ThreatModel>`, not `<{}>`",
+                root.tag_name().name()
+            ),
             "not a Threat Modeling Tool model",
         );
         return Err(cx.into_errors());
@@ -211,7 +243,10 @@ pub(crate) fn import(mut cx: Cx, bytes: &[u8]) -> Result<Imported, Vec<Diagnosti
             });
         }
         if let Some(deps) = child_text(meta, "ExternalDependencies") {
-            append(&mut model.system.description, &format!("External dependencies: {deps}"));
+            append(
+                &mut model.system.description,
+                &format!("External dependencies: {deps}"),
+            );
         }
         if let Some(a) = child_text(meta, "Assumptions") {
             model.assumptions.push(Assumption {
@@ -222,7 +257,11 @@ pub(crate) fn import(mut cx: Cx, bytes: &[u8]) -> Result<Imported, Vec<Diagnosti
         }
         if child_text(meta, "Contributors").is_some() {
             let span = imp.span(child(meta, "Contributors").unwrap_or(meta));
-            imp.cx.unmapped(span, "the list of contributors", "a Palisade model names an owner and a reviewer, not contributors");
+            imp.cx.unmapped(
+                span,
+                "the list of contributors",
+                "a Palisade model names an owner and a reviewer, not contributors",
+            );
         }
     }
     imp.model = model;
@@ -267,15 +306,25 @@ impl Importer<'_> {
         for section in ["Borders", "Lines"] {
             for list in children(surface, section) {
                 for kv in list.children().filter(X::is_element) {
-                    let Some(value) = child(kv, "Value") else { continue };
+                    let Some(value) = child(kv, "Value") else {
+                        continue;
+                    };
                     let generic = child_text(value, "GenericTypeId").unwrap_or_default();
                     let class = xsi_type(value).unwrap_or_default();
                     match (generic.as_str(), class.as_str()) {
-                        ("GE.EI", _) | (_, "StencilRectangle") => self.stencil(value, ElementKind::ExternalEntity, &mut bottom),
-                        ("GE.P", _) | (_, "StencilEllipse") => self.stencil(value, ElementKind::Process, &mut bottom),
-                        ("GE.DS", _) | (_, "StencilParallelLines") => self.stencil(value, ElementKind::DataStore, &mut bottom),
+                        ("GE.EI", _) | (_, "StencilRectangle") => {
+                            self.stencil(value, ElementKind::ExternalEntity, &mut bottom);
+                        }
+                        ("GE.P", _) | (_, "StencilEllipse") => {
+                            self.stencil(value, ElementKind::Process, &mut bottom);
+                        }
+                        ("GE.DS", _) | (_, "StencilParallelLines") => {
+                            self.stencil(value, ElementKind::DataStore, &mut bottom);
+                        }
                         ("GE.TB.B", _) | (_, "BorderBoundary") => self.border(value),
-                        ("GE.DF" | "GE.TB.L", _) | (_, "Connector" | "LineBoundary") => lines.push(value),
+                        ("GE.DF" | "GE.TB.L", _) | (_, "Connector" | "LineBoundary") => {
+                            lines.push(value);
+                        }
                         _ => {
                             let span = self.span(value);
                             let what = if generic.is_empty() { class } else { generic };
@@ -296,7 +345,11 @@ impl Importer<'_> {
         self.offset_y = bottom + 100.0;
     }
 
-    fn name_and_props(&mut self, value: X<'_, '_>, what: &str) -> (Option<String>, bool, Option<String>) {
+    fn name_and_props(
+        &mut self,
+        value: X<'_, '_>,
+        what: &str,
+    ) -> (Option<String>, bool, Option<String>) {
         let mut name = None;
         let mut out_of_scope = false;
         let mut reason = None;
@@ -308,7 +361,11 @@ impl Importer<'_> {
                 _ if v.is_empty() || v == "Select" => {}
                 _ => {
                     let span = self.span(value);
-                    self.cx.unmapped(span, format!("the TMT property `{key}` of {what}"), "TMT template properties have no place in a Palisade model");
+                    self.cx.unmapped(
+                        span,
+                        format!("the TMT property `{key}` of {what}"),
+                        "TMT template properties have no place in a Palisade model",
+                    );
                 }
             }
         }
@@ -332,12 +389,15 @@ impl Importer<'_> {
             ElementKind::DataStore => "data-store",
             ElementKind::Process => "process",
         };
-        let id = self.nodes.assign(&guid, name.as_deref().unwrap_or_default(), fallback);
+        let id = self
+            .nodes
+            .assign(&guid, name.as_deref().unwrap_or_default(), fallback);
         let mut e = Element::new(&id, kind);
         e.name.clone_from(&name);
         if let Some(ty) = child_text(value, "TypeId") {
             if kind == ElementKind::DataStore {
-                e.store = mapping::store_kind(&format!("{ty} {}", name.as_deref().unwrap_or_default()));
+                e.store =
+                    mapping::store_kind(&format!("{ty} {}", name.as_deref().unwrap_or_default()));
             }
             e.tags.push(format!("tmt:{ty}"));
         }
@@ -350,7 +410,15 @@ impl Importer<'_> {
         }
         if let Some(r) = self.rect(value) {
             *bottom = bottom.max(r.y + r.h);
-            self.layout.elements.insert(id.clone(), Placement { x: r.x, y: r.y, width: Some(r.w), height: Some(r.h) });
+            self.layout.elements.insert(
+                id.clone(),
+                Placement {
+                    x: r.x,
+                    y: r.y,
+                    width: Some(r.w),
+                    height: Some(r.h),
+                },
+            );
             self.shapes.elements.push((id.clone(), r));
         }
         self.model.elements.push(e);
@@ -359,23 +427,40 @@ impl Importer<'_> {
     fn border(&mut self, value: X<'_, '_>) {
         let guid = child_text(value, "Guid").unwrap_or_default();
         let (name, _, _) = self.name_and_props(value, "trust boundaries");
-        let id = self.nodes.assign(&guid, name.as_deref().unwrap_or_default(), "trust-boundary");
+        let id = self
+            .nodes
+            .assign(&guid, name.as_deref().unwrap_or_default(), "trust-boundary");
         self.model.boundaries.push(Boundary {
             id: BoundaryId::new(&id),
             name,
             ..Boundary::default()
         });
         if let Some(r) = self.rect(value) {
-            self.layout.boundaries.insert(id.clone(), Placement { x: r.x, y: r.y, width: Some(r.w), height: Some(r.h) });
+            self.layout.boundaries.insert(
+                id.clone(),
+                Placement {
+                    x: r.x,
+                    y: r.y,
+                    width: Some(r.w),
+                    height: Some(r.h),
+                },
+            );
             self.shapes.boxes.push((id, r));
         }
     }
 
     fn path(&self, value: X<'_, '_>) -> Vec<Point> {
         let mut out = Vec::new();
-        for (x, y) in [("SourceX", "SourceY"), ("HandleX", "HandleY"), ("TargetX", "TargetY")] {
+        for (x, y) in [
+            ("SourceX", "SourceY"),
+            ("HandleX", "HandleY"),
+            ("TargetX", "TargetY"),
+        ] {
             if let (Some(x), Some(y)) = (num(value, x), num(value, y)) {
-                out.push(Point { x, y: y + self.offset_y });
+                out.push(Point {
+                    x,
+                    y: y + self.offset_y,
+                });
             }
         }
         out
@@ -384,7 +469,9 @@ impl Importer<'_> {
     fn line(&mut self, value: X<'_, '_>) {
         let guid = child_text(value, "Guid").unwrap_or_default();
         let (name, _, _) = self.name_and_props(value, "trust boundaries");
-        let id = self.nodes.assign(&guid, name.as_deref().unwrap_or_default(), "trust-boundary");
+        let id = self
+            .nodes
+            .assign(&guid, name.as_deref().unwrap_or_default(), "trust-boundary");
         self.model.boundaries.push(Boundary {
             id: BoundaryId::new(&id),
             name,
@@ -395,7 +482,11 @@ impl Importer<'_> {
         if path.len() >= 2 {
             self.shapes.lines.push((id, path, span));
         } else {
-            self.cx.unmapped(span, "line boundaries without their end points", "without them Palisade cannot tell which side elements are on");
+            self.cx.unmapped(
+                span,
+                "line boundaries without their end points",
+                "without them Palisade cannot tell which side elements are on",
+            );
         }
     }
 
@@ -403,22 +494,38 @@ impl Importer<'_> {
         let span = self.span(value);
         let guid = child_text(value, "Guid").unwrap_or_default();
         let (name, out, reason) = self.name_and_props(value, "data flows");
-        let from = child_text(value, "SourceGuid").and_then(|g| self.nodes.get(&g).map(str::to_owned));
-        let to = child_text(value, "TargetGuid").and_then(|g| self.nodes.get(&g).map(str::to_owned));
+        let from =
+            child_text(value, "SourceGuid").and_then(|g| self.nodes.get(&g).map(str::to_owned));
+        let to =
+            child_text(value, "TargetGuid").and_then(|g| self.nodes.get(&g).map(str::to_owned));
         let (Some(from), Some(to)) = (from, to) else {
-            self.cx.unmapped(span, "data flows not attached to two elements", "a Palisade flow joins two elements");
+            self.cx.unmapped(
+                span,
+                "data flows not attached to two elements",
+                "a Palisade flow joins two elements",
+            );
             return;
         };
         if from == to || self.model.element(&from).is_none() || self.model.element(&to).is_none() {
-            self.cx.unmapped(span, "data flows that do not join two different elements", "a Palisade flow joins two different elements");
+            self.cx.unmapped(
+                span,
+                "data flows that do not join two different elements",
+                "a Palisade flow joins two different elements",
+            );
             return;
         }
-        let id = self.nodes.assign(&guid, name.as_deref().unwrap_or(&format!("{from} to {to}")), "flow");
+        let id = self.nodes.assign(
+            &guid,
+            name.as_deref().unwrap_or(&format!("{from} to {to}")),
+            "flow",
+        );
         let mut f = mapping::flow(&id, &from, &to);
         f.name = name;
         if let Some(ty) = child_text(value, "TypeId") {
             let lower = ty.to_ascii_lowercase();
-            for p in ["https", "http", "sql", "grpc", "amqp", "ldaps", "ldap", "smb", "ssh"] {
+            for p in [
+                "https", "http", "sql", "grpc", "amqp", "ldaps", "ldap", "smb", "ssh",
+            ] {
                 if lower.ends_with(&format!(".{p}")) {
                     f.protocol = Some(p.to_owned());
                     break;
@@ -443,19 +550,27 @@ impl Importer<'_> {
         let props = string_pairs(value);
         let prop = |k: &str| props.get(k).and_then(|v| mapping::non_empty(v));
         let number = child_text(value, "Id");
-        let flow = child_text(value, "FlowGuid").and_then(|g| self.nodes.get(&g).map(str::to_owned))
+        let flow = child_text(value, "FlowGuid")
+            .and_then(|g| self.nodes.get(&g).map(str::to_owned))
             .filter(|f| self.model.flow(f).is_some());
-        let target_el = child_text(value, "TargetGuid").and_then(|g| self.nodes.get(&g).map(str::to_owned))
+        let target_el = child_text(value, "TargetGuid")
+            .and_then(|g| self.nodes.get(&g).map(str::to_owned))
             .filter(|e| self.model.element(e).is_some());
         let title = prop("Title")
             .or_else(|| child_text(value, "Title"))
             .or_else(|| prop("UserThreatShortDescription").map(|s| headline(&s)))
             .unwrap_or_else(|| {
                 let ty = child_text(value, "TypeId").unwrap_or_else(|| "threat".to_owned());
-                let on = flow.clone().or_else(|| target_el.clone()).unwrap_or_default();
+                let on = flow
+                    .clone()
+                    .or_else(|| target_el.clone())
+                    .unwrap_or_default();
                 format!("TMT threat {ty} on {on}")
             });
-        let id = ids.fresh(&number.map_or_else(|| title.clone(), |n| format!("tmt-{n}")), "tmt-threat");
+        let id = ids.fresh(
+            &number.map_or_else(|| title.clone(), |n| format!("tmt-{n}")),
+            "tmt-threat",
+        );
         let mut t = mapping::threat(&id, &title);
         for key in ["UserThreatShortDescription", "UserThreatDescription"] {
             if let Some(v) = prop(key).filter(|v| *v != title) {
@@ -485,7 +600,11 @@ impl Importer<'_> {
             _ => None,
         };
         if status.is_none() {
-            self.cx.unmapped(span, format!("the threat state `{state}`"), "such threats are imported as open");
+            self.cx.unmapped(
+                span,
+                format!("the threat state `{state}`"),
+                "such threats are imported as open",
+            );
         }
         t.status = Some(status.unwrap_or(Status::Open));
         t.justification = child_text(value, "StateInformation");
@@ -493,7 +612,11 @@ impl Importer<'_> {
             (Some(f), _) => mapping::on_flow(f),
             (None, Some(e)) => mapping::on_element(e),
             (None, None) => {
-                self.cx.unmapped(span, "the targets of threats on flows or elements not in the diagram", "such threats are imported without a target");
+                self.cx.unmapped(
+                    span,
+                    "the targets of threats on flows or elements not in the diagram",
+                    "such threats are imported without a target",
+                );
                 None
             }
         };
