@@ -207,3 +207,44 @@ fn what_each_sample_could_not_map() {
         insta::assert_snapshot!(format.name(), lines.join("\n"));
     }
 }
+
+/// `palisade analyze` on each imported model finds Palisade's own threats beside the imported
+/// ones. Threat Composer draws no data-flow diagram, so its model has no elements to analyse.
+#[test]
+fn analysis_adds_palisade_threats_beside_the_imported_ones() {
+    for (format, name) in [
+        (
+            Format::ThreatDragon,
+            "threatdragon-v2-demo-threat-model.json",
+        ),
+        (Format::Otm, "otm-mobile-cloud-from-threatdragon.otm.json"),
+        (Format::Threagile, "threagile-example-model.yaml"),
+        (Format::Pytm, "pytm-tests-output.json"),
+        (
+            Format::ThreatComposer,
+            "threatcomposer-ThreatComposer.tc.json",
+        ),
+    ] {
+        let Some(i) = imported(format, name) else {
+            return;
+        };
+        let generated =
+            palisade_rules::analyze_model(&i.model, name, &palisade_rules::Settings::default());
+        if i.model.elements.is_empty() {
+            assert!(generated.is_empty(), "{name}");
+        } else {
+            assert!(
+                generated.len() >= i.model.elements.len(),
+                "{name}: {} threats",
+                generated.len()
+            );
+            // The imported threats are hand-written entries, never taken for decisions.
+            assert!(generated.iter().all(|t| t.decision.is_none()), "{name}");
+        }
+        println!(
+            "{name}: {} imported, {} generated",
+            i.model.threats.len(),
+            generated.len()
+        );
+    }
+}
