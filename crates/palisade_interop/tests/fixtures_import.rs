@@ -188,3 +188,33 @@ fn threat_dragon_v1_models_import_too() {
         "credentials"
     );
 }
+
+#[test]
+fn threat_dragon_threats_are_read_where_the_v2_schema_puts_them_too() {
+    let (_, bytes) = fixture("threat-dragon/demo-v2.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+    // Move every cell's threats from `data.threats` to `threats`, and mark one accepted.
+    let cells = doc["detail"]["diagrams"][0]["cells"]
+        .as_array_mut()
+        .expect("cells");
+    for cell in cells.iter_mut() {
+        if let Some(threats) = cell["data"]
+            .as_object_mut()
+            .and_then(|d| d.remove("threats"))
+        {
+            cell["threats"] = threats;
+        }
+    }
+    cells[0]["threats"][0]["status"] = "Accepted".into();
+    let text = serde_json::to_string(&doc).expect("serializes");
+    let i = import(Format::ThreatDragon, "moved.json", text.as_bytes()).expect("imports");
+    assert_eq!(i.model.threats.len(), 14);
+    let accepted = &i.model.threats[0];
+    assert_eq!(accepted.status, Some(Status::Accepted));
+    assert!(
+        accepted
+            .justification
+            .as_deref()
+            .is_some_and(|j| j.contains("Encrypt the DB credentials"))
+    );
+}
