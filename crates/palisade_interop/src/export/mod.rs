@@ -77,13 +77,18 @@ pub(crate) fn unplaceable(model: &Model, file: &str, warnings: &mut Vec<Diagnost
     }
 }
 
-/// The element or flow a hand-written threat sits on, if it is one of those.
-pub(crate) fn cell_of(t: &ThreatEntry) -> Option<(&str, bool)> {
+/// The element or flow a hand-written threat sits on: its target, or for a threat on an API
+/// (or on an operation of a named API) the element that serves the API.
+pub(crate) fn cell_of<'m>(model: &'m Model, t: &'m ThreatEntry) -> Option<(&'m str, bool)> {
     let target = t.target.as_ref()?;
     if let Some(e) = &target.element {
         return Some((e.as_str(), true));
     }
-    target.flow.as_deref().map(|f| (f, false))
+    if let Some(f) = &target.flow {
+        return Some((f.as_str(), false));
+    }
+    let api = model.api(target.api.as_deref()?)?;
+    api.served_by.as_ref().map(|e| (e.as_str(), true))
 }
 
 /// Whether a threat still needs work (open when no status is written).

@@ -66,7 +66,7 @@ fn instances(model: &Model, cell: &str, element: bool) -> Vec<Value> {
     model
         .threats
         .iter()
-        .filter(|t| t.is_hand_written() && cell_of(t) == Some((cell, element)))
+        .filter(|t| t.is_hand_written() && cell_of(model, t) == Some((cell, element)))
         .map(|t| {
             let mitigations: Vec<Value> = t
                 .mitigations
@@ -215,13 +215,13 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
     for t in model
         .threats
         .iter()
-        .filter(|t| t.is_hand_written() && cell_of(t).is_none())
+        .filter(|t| t.is_hand_written() && cell_of(model, t).is_none())
     {
         warnings.push(not_exported(
             file,
             t.span,
             format!(
-                "threat `{}` is not on an element or a flow: it is listed, but on no component",
+                "threat `{}` is on no element, flow or API served by an element: it is listed, but on no component",
                 t.id
             ),
             "OTM links threats to components and data flows",

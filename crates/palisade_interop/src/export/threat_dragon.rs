@@ -69,6 +69,12 @@ fn threat(model: &Model, t: &ThreatEntry, number: usize) -> Value {
     if let Some(j) = &t.justification {
         mitigation.push(j.clone());
     }
+    let mut description = t.description.clone().unwrap_or_default();
+    if let Some(op) = t.target.as_ref().and_then(|x| x.operation.as_deref()) {
+        description = format!("Operation: {op}\n\n{description}")
+            .trim_end()
+            .to_owned();
+    }
     json!({
         "id": uuid(&format!("threat:{}", t.id)),
         "title": t.title.clone().unwrap_or_default(),
@@ -76,7 +82,7 @@ fn threat(model: &Model, t: &ThreatEntry, number: usize) -> Value {
         "severity": severity(t),
         "type": t.stride.first().map_or("Generic", |s| s.title()),
         "modelType": "STRIDE",
-        "description": t.description.clone().unwrap_or_default(),
+        "description": description,
         "mitigation": mitigation.join("\n\n"),
         "number": number,
         "score": ""
@@ -112,7 +118,7 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
         model
             .threats
             .iter()
-            .filter(|t| t.is_hand_written() && cell_of(t) == Some((cell, element)))
+            .filter(|t| t.is_hand_written() && cell_of(model, t) == Some((cell, element)))
             .map(|t| {
                 number += 1;
                 threat(model, t, number)
@@ -149,7 +155,7 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
         let (pos, size) = position(p);
         let threats = threats_on(e.id.as_str(), true);
         let open = model.threats.iter().any(|t| {
-            cell_of(t) == Some((e.id.as_str(), true)) && t.is_hand_written() && is_open(t)
+            cell_of(model, t) == Some((e.id.as_str(), true)) && t.is_hand_written() && is_open(t)
         });
         let reason = out_of_scope(model, e.label());
         let (shape, ty) = match e.kind {
@@ -200,7 +206,7 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
     for (z, f) in model.flows.iter().enumerate() {
         let threats = threats_on(f.id.as_str(), false);
         let open = model.threats.iter().any(|t| {
-            cell_of(t) == Some((f.id.as_str(), false)) && t.is_hand_written() && is_open(t)
+            cell_of(model, t) == Some((f.id.as_str(), false)) && t.is_hand_written() && is_open(t)
         });
         let label = f.label();
         let reason = out_of_scope(model, &label);
@@ -254,16 +260,16 @@ pub fn export(model: &Model, file: &str, layout: &Layout) -> Exported {
     for t in model
         .threats
         .iter()
-        .filter(|t| t.is_hand_written() && cell_of(t).is_none())
+        .filter(|t| t.is_hand_written() && cell_of(model, t).is_none())
     {
         warnings.push(not_exported(
             file,
             t.span,
             format!(
-                "threat `{}` is not on an element or a flow, so it is not exported",
+                "threat `{}` is on no element, flow or API served by an element, so it is not exported",
                 t.id
             ),
-            "Threat Dragon keeps threats on the cells of a diagram",
+            "Threat Dragon keeps threats on the cells of a diagram; name the `api` of an operation to put it on the element that serves it",
         ));
     }
     let doc = json!({
