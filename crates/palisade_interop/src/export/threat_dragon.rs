@@ -71,9 +71,11 @@ fn threat(model: &Model, t: &ThreatEntry, number: usize) -> Value {
     }
     let mut description = t.description.clone().unwrap_or_default();
     if let Some(op) = t.target.as_ref().and_then(|x| x.operation.as_deref()) {
-        description = format!("Operation: {op}\n\n{description}")
-            .trim_end()
-            .to_owned();
+        description = if description.is_empty() {
+            format!("Operation: {op}")
+        } else {
+            format!("Operation: {op}\n\n{description}")
+        };
     }
     json!({
         "id": uuid(&format!("threat:{}", t.id)),
