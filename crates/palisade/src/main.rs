@@ -43,6 +43,8 @@ enum Command {
     Import(commands::import::Args),
     /// Export a model to Threat Dragon or OTM, or its open threats to Jira CSV or GitHub issues.
     Export(commands::export::Args),
+    /// Draw the model's data-flow diagram as SVG, Graphviz DOT or Mermaid.
+    Diagram(commands::diagram::Args),
 }
 
 /// What a command reports back to `main`.
@@ -61,13 +63,14 @@ fn main() -> ExitCode {
     let color = cli.color.resolve();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args, color),
-        Command::Init(args) => commands::init::run(&args),
+        Command::Init(args) => commands::init::run(&args, color),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
         Command::Import(args) => commands::import::run(&args, color),
         Command::Export(args) => commands::export::run(&args, color),
+        Command::Diagram(args) => commands::diagram::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -307,3 +307,210 @@ fn inventory_counts_operations() {
         && o["path"] == "/v1/payments/{paymentId}"
         && o["deprecated"] == true));
 }
+
+#[test]
+fn init_from_openapi_derives_a_model_of_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/openapi/vampi-openapi3.yml"),
+        dir.path().join("vampi.yml"),
+    )
+    .unwrap();
+    palisade()
+        .current_dir(dir.path())
+        .args(["init", "--from-openapi", "vampi.yml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote palisade.yaml"));
+    let text = std::fs::read_to_string(dir.path().join("palisade.yaml")).unwrap();
+    palisade()
+        .current_dir(dir.path())
+        .args(["validate", "palisade.yaml"])
+        .assert()
+        .success();
+    let model = palisade_loader::load_str("palisade.yaml", &text)
+        .unwrap()
+        .model;
+    // The login, the bearer scheme, and the user data as data assets.
+    let flow = &model.flows[0];
+    assert!(
+        flow.description
+            .as_deref()
+            .unwrap()
+            .contains("Signs in with `POST /users/v1/login`")
+    );
+    assert_eq!(
+        flow.authentication,
+        Some(palisade_model::Authentication::Jwt)
+    );
+    assert_eq!(flow.protocol.as_deref(), Some("http"));
+    assert_eq!(flow.port, Some(5000));
+    let asset = |id: &str| model.data.iter().find(|d| d.id.as_str() == id).unwrap();
+    assert!(
+        asset("credentials")
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("`password`")
+    );
+    assert!(
+        asset("personal-data")
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("`email`")
+    );
+    assert!(
+        asset("access-token")
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("JWT")
+    );
+    assert_eq!(model.apis[0].spec.as_deref(), Some("vampi.yml"));
+    assert_eq!(model.apis[0].served_by.as_ref().unwrap().as_str(), "vampi");
+    // It is a model Palisade can analyze: the API's threats come with it.
+    let out = palisade()
+        .current_dir(dir.path())
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--exit-zero",
+            "palisade.yaml",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let threats = report["threats"].as_array().unwrap();
+    assert!(
+        threats
+            .iter()
+            .any(|t| t["target"]["operation"] == "POST /users/v1/login")
+    );
+    assert!(
+        threats
+            .iter()
+            .any(|t| t["target"]["flow"] == "api-client-to-vampi")
+    );
+    // Never overwrites without --force.
+    palisade()
+        .current_dir(dir.path())
+        .args(["init", "--from-openapi", "vampi.yml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_spec_outside_the_project_is_refused_at_the_api_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/openapi/vampi-openapi3.yml"),
+        dir.path().join("vampi.yml"),
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("palisade.yaml"),
+        "palisade: 1\nsystem: { name: X }\napis:\n  - id: vampi\n    spec: ../vampi.yml\n",
+    )
+    .unwrap();
+    palisade()
+        .current_dir(&project)
+        .args(["--color", "never", "analyze", "palisade.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error[PAL-E0401]"))
+        .stderr(predicate::str::contains("--> palisade.yaml:4:9"));
+}
+
+#[test]
+fn diagram_draws_every_format_and_writes_files_atomically() {
+    let out = palisade()
+        .args(["diagram", "examples/payments.yaml"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains("id=\"el-payments-service\""));
+    palisade()
+        .args(["diagram", "examples/shop.yaml", "--format", "dot"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("digraph \"Data-flow diagram: "))
+        .stdout(predicate::str::contains(
+            "subgraph \"cluster_boundary_cluster\"",
+        ));
+    palisade()
+        .args(["diagram", "examples/shop.yaml", "-f", "mermaid"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("flowchart LR\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.svg");
+    palisade()
+        .args(["diagram", "examples/payments.yaml", "--threats", "-o"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("has-threats"), "--threats adds badges");
+    assert!(written.ends_with("</svg>\n"));
+}
+
+#[test]
+fn diagram_honours_the_layout_file_and_reports_its_mistakes() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.yaml");
+    std::fs::copy(repo().join("examples/shop.yaml"), &model).unwrap();
+    std::fs::write(
+        dir.path().join("m.layout.yaml"),
+        "elements:\n  shopper: { x: 1000, y: 900 }\n",
+    )
+    .unwrap();
+    let out = palisade()
+        .arg("diagram")
+        .arg(&model)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        svg.contains("<rect class=\"box\" x=\"1000\" y=\"900\""),
+        "the placement is used"
+    );
+
+    std::fs::write(
+        dir.path().join("m.layout.yaml"),
+        "elements:\n  shopper: { x: left }\n",
+    )
+    .unwrap();
+    let out = palisade()
+        .arg("diagram")
+        .arg(&model)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("m.layout.yaml:2:"), "{stderr}");
+    assert!(stderr.contains("expected a number"), "{stderr}");
+}
+
+#[test]
+fn diagram_of_an_openapi_document_is_a_clear_error() {
+    palisade()
+        .args(["diagram", "examples/openapi/payments.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is an OpenAPI document, not a model",
+        ));
+}

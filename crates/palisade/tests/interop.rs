@@ -53,6 +53,11 @@ fn import_writes_a_valid_model_and_its_layout_and_lists_what_was_not_imported() 
     );
     assert!(dir.path().join("palisade.layout.yaml").exists());
     palisade(dir.path()).args(["validate"]).assert().success();
+    // The layout file is read back when exporting (a broken one would exit 2).
+    palisade(dir.path())
+        .args(["export", "threat-dragon", "-o", "again.json"])
+        .assert()
+        .success();
     // The model is analysed: Palisade's own threats come beside the 14 imported ones.
     palisade(dir.path())
         .args(["analyze", "--format", "json", "--exit-zero"])
@@ -197,4 +202,29 @@ fn export_writes_threat_dragon_otm_and_tracker_files() {
         .args(["export", "otm", "missing.yaml"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn export_reports_a_broken_layout_file_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo().join("examples/payments.yaml"),
+        dir.path().join("payments.yaml"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("openapi")).unwrap();
+    for f in std::fs::read_dir(repo().join("examples/openapi")).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), dir.path().join("openapi").join(f.file_name())).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("payments.layout.yaml"),
+        "elements:\n  gateway: { x: 1 }\n",
+    )
+    .unwrap();
+    palisade(dir.path())
+        .args(["export", "threat-dragon", "payments.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("payments.layout.yaml:2:"));
 }

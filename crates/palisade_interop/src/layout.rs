@@ -179,40 +179,8 @@ impl Grid<'_> {
     }
 }
 
-/// Where the layout of the model at `model` lives: `<stem>.layout.yaml` beside it.
-pub fn path_for(model: &std::path::Path) -> std::path::PathBuf {
-    let stem = model
-        .file_stem()
-        .map_or_else(|| "palisade".into(), |s| s.to_string_lossy().into_owned());
-    model.with_file_name(format!("{stem}.layout.yaml"))
-}
-
-/// Reads a layout file; `None` when there is none.
-pub fn read(path: &std::path::Path) -> Result<Option<Layout>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    if text.trim().is_empty() {
-        return Ok(Some(Layout::default()));
-    }
-    let label = path.display().to_string();
-    let syntax = palisade_syntax::Format::detect(&label, &text);
-    let node = palisade_syntax::parse_str(&text, syntax, &palisade_syntax::Limits::MODEL).map_err(
-        |e| {
-            format!(
-                "{label}:{}:{}: {}",
-                e.span.start.line, e.span.start.col, e.kind
-            )
-        },
-    )?;
-    serde_json::from_value(node.to_json())
-        .map(Some)
-        .map_err(|e| format!("{label} is not a layout file: {e}"))
-}
-
-/// The layout as YAML.
+/// The layout as YAML, for `<stem>.layout.yaml` (read back with
+/// `palisade_loader::load_layout_file`).
 pub fn to_yaml(layout: &Layout) -> Result<String, String> {
     serde_saphyr::to_string(layout).map_err(|e| e.to_string())
 }

@@ -33,6 +33,11 @@ pub const CODES: &[(&str, &str)] = &[
         "accepted or transferred risk without a justification",
     ),
     ("PAL-E0112", "malformed custom rule code"),
+    (
+        "PAL-E0113",
+        "custom rule condition that does not apply to the rule's target",
+    ),
+    ("PAL-E0114", "unknown OWASP API Security Top 10 category"),
     ("PAL-W0201", "field has no meaning on this kind of element"),
 ];
 
@@ -52,6 +57,8 @@ pub(crate) const BAD_DATE: &str = "PAL-E0109";
 pub(crate) const RANGE: &str = "PAL-E0110";
 pub(crate) const NO_JUSTIFICATION: &str = "PAL-E0111";
 pub(crate) const BAD_RULE_CODE: &str = "PAL-E0112";
+pub(crate) const RULE_CONDITION: &str = "PAL-E0113";
+pub(crate) const BAD_OWASP: &str = "PAL-E0114";
 pub(crate) const MEANINGLESS_FIELD: &str = "PAL-W0201";
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! How each part of the model is read from its node. Keys and spellings match the serde names of
 //! `palisade_model` (the round-trip test holds the two together).
 
+use palisade_model::StringEnum as _;
 use palisade_model::{
     Api, ApiId, Assumption, AssumptionId, Authentication, Authorization, Boundary, BoundaryId,
     BoundaryKind, CallerNotes, Cia, Classification, CustomRule, CustomerNotes, DataAsset,
@@ -11,7 +12,7 @@ use palisade_model::{
     Severity, Status, StoreKind, Strategy, Stride, System, ThreatEntry, ThreatId, ThreatTarget,
     Ticket,
 };
-use palisade_syntax::Node;
+use palisade_syntax::{Node, Value};
 
 use crate::read::{Ctx, Fields, FromNode, RefKind, entities, enum_from_node, enums_from_node};
 
@@ -37,6 +38,22 @@ enums_from_node!(
     RatingMethod => "rating method",
     RuleTarget => "rule target",
 );
+
+/// Reads a rules file: a mapping whose `custom_rules` lists rules as a model's does (an optional
+/// `palisade: 1` is allowed, so a model's section can be moved out as is).
+pub(crate) fn rules_file(cx: &mut Ctx, root: &Node) -> Option<Vec<CustomRule>> {
+    let mut f = Fields::new(cx, root, "the rules file")?;
+    let _: Option<u32> = f.opt(cx, "palisade");
+    let rules = match f.raw("custom_rules") {
+        Some(node) => entities(cx, Some(node), custom_rule),
+        None => {
+            f.missing(cx, "custom_rules");
+            Vec::new()
+        }
+    };
+    f.finish(cx);
+    Some(rules)
+}
 
 /// Reads the whole model from the root node (already known to be a mapping with `palisade`).
 pub(crate) fn model(cx: &mut Ctx, root: &Node) -> Option<Model> {
@@ -640,9 +657,60 @@ fn reviewed(cx: &mut Ctx, node: &Node) -> Option<Reviewed> {
     Some(r)
 }
 
+/// The conditions a custom rule's `match` may use, by target.
+fn conditions_of(target: RuleTarget) -> &'static [&'static str] {
+    match target {
+        RuleTarget::Element => &["kind", "technology", "tag"],
+        RuleTarget::Flow => &[
+            "protocol",
+            "authentication",
+            "crosses_boundary",
+            "carries",
+            "from",
+            "to",
+            "tag",
+        ],
+        RuleTarget::Operation => &["method", "path", "authenticated", "parameter", "property"],
+    }
+}
+
 fn rule_match(cx: &mut Ctx, node: &Node) -> Option<RuleMatch> {
     let mut f = Fields::new(cx, node, "a rule's `match`")?;
-    let target = f.req(cx, "target");
+    let target: Option<RuleTarget> = f.req(cx, "target");
+    if let (Some(target), Some(map)) = (target, node.as_map()) {
+        let allowed = conditions_of(target);
+        for (key, value) in map.iter() {
+            let name = key.text.as_str();
+            let known_elsewhere = [RuleTarget::Element, RuleTarget::Flow, RuleTarget::Operation]
+                .iter()
+                .find(|t| conditions_of(**t).contains(&name));
+            if name == "target" || allowed.contains(&name) {
+                continue;
+            }
+            if let Some(other) = known_elsewhere {
+                cx.error(
+                    crate::codes::RULE_CONDITION,
+                    format!(
+                        "`{name}` is a condition on {}s, but this rule's target is `{}`",
+                        other.as_str(),
+                        target.as_str()
+                    ),
+                    palisade_diagnostics::Span::new(key.span.start, value.span.end),
+                    "does not apply to this target",
+                )
+                .help
+                .push(format!(
+                    "conditions on {}s: {}",
+                    target.as_str(),
+                    allowed
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+    }
     let m = RuleMatch {
         target: target.unwrap_or_default(),
         kind: f.opt(cx, "kind"),
@@ -696,6 +764,28 @@ fn custom_rule(cx: &mut Ctx, node: &Node) -> Option<CustomRule> {
         }
     }
     let title = f.req(cx, "title");
+    if let Some(Value::Seq(items)) = f.raw("owasp_api_2023").map(|n| &n.value) {
+        for item in items {
+            let Some(text) = item.as_str() else {
+                continue;
+            };
+            let known = text
+                .to_ascii_uppercase()
+                .strip_prefix("API")
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| (1..=10).contains(&n));
+            if !known {
+                cx.error(
+                    crate::codes::BAD_OWASP,
+                    format!("`{text}` is not an OWASP API Security Top 10 (2023) category"),
+                    item.span,
+                    "unknown category",
+                )
+                .help
+                .push("use `API1` to `API10`".to_owned());
+            }
+        }
+    }
     let matches = match f.raw("match") {
         Some(n) => rule_match(cx, n),
         None => {

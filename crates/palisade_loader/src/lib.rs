@@ -11,6 +11,7 @@
 
 pub mod codes;
 mod decode;
+mod layout;
 mod read;
 mod recognize;
 mod validate;
@@ -22,6 +23,7 @@ use palisade_diagnostics::{Diagnostic, Pos, SourceFile, Span};
 use palisade_model::{FORMAT_VERSION, Model};
 use palisade_syntax::{Format, Limits, Node};
 
+pub use layout::{LoadedLayout, layout_path, load_layout_bytes, load_layout_file};
 pub use recognize::{Foreign, recognize, sniff};
 pub use write::{WriteError, save, to_json, to_yaml, write_atomic};
 
@@ -158,6 +160,56 @@ fn load_tree(label: &str, root: &Node, source: SourceFile) -> Result<Loaded, Loa
     match model {
         Some(model) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Loaded {
             model,
+            source,
+            warnings: diagnostics,
+        }),
+        _ => Err(LoadFailure {
+            source: Some(source),
+            diagnostics,
+        }),
+    }
+}
+
+/// Custom rules read from a rules file, with the file and any warnings.
+#[derive(Debug, Clone)]
+pub struct LoadedRules {
+    pub rules: Vec<palisade_model::CustomRule>,
+    pub source: SourceFile,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a rules file (`custom_rules:` on its own, for `palisade analyze --rules`), validated
+/// like the same section of a model.
+pub fn load_rules_file(path: &Path) -> Result<LoadedRules, LoadFailure> {
+    let label = path.display().to_string();
+    let bytes = read_limited(path, Limits::MODEL.max_bytes).map_err(|message| LoadFailure {
+        source: None,
+        diagnostics: vec![
+            Diagnostic::error(
+                codes::UNREADABLE,
+                format!("cannot read `{label}`: {message}"),
+            )
+            .in_file(label.clone()),
+        ],
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let source = SourceFile::new(label.as_str(), text.as_ref());
+    let format = Format::detect(&label, &text);
+    let root =
+        palisade_syntax::parse_bytes(&bytes, format, &Limits::MODEL).map_err(|e| LoadFailure {
+            source: Some(source.clone()),
+            diagnostics: vec![e.to_diagnostic(&label)],
+        })?;
+    let mut cx = read::Ctx::new(&label);
+    let rules = decode::rules_file(&mut cx, &root);
+    if let Some(rules) = &rules {
+        validate::check_rules(&mut cx, rules);
+    }
+    let mut diagnostics = cx.diagnostics;
+    diagnostics.sort_by_key(|d| (d.primary_span().map(|s| s.start), d.code.clone()));
+    match rules {
+        Some(rules) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(LoadedRules {
+            rules,
             source,
             warnings: diagnostics,
         }),

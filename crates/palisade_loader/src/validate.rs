@@ -101,6 +101,12 @@ fn definitions(cx: &mut Ctx, model: &Model) -> Defined {
     defined
 }
 
+/// Checks a rules file: custom rule codes are unique.
+pub(crate) fn check_rules(cx: &mut Ctx, rules: &[palisade_model::CustomRule]) {
+    let codes: Vec<_> = rules.iter().map(|r| (r.code.as_str(), r.span)).collect();
+    duplicates(cx, "custom rule", &codes, &mut HashMap::new());
+}
+
 fn duplicates(cx: &mut Ctx, noun: &str, items: &[(&str, Span)], seen: &mut HashMap<String, Span>) {
     for &(id, span) in items {
         if let Some(first) = seen.get(id) {

@@ -41,6 +41,14 @@ pub struct Boundary {
 }
 
 impl Boundary {
+    /// A boundary with only an id.
+    pub fn with_id(id: impl Into<String>) -> Self {
+        Self {
+            id: BoundaryId::new(id),
+            ..Self::default()
+        }
+    }
+
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(self.id.as_str())
     }

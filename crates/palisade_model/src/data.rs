@@ -78,6 +78,14 @@ pub struct DataAsset {
 }
 
 impl DataAsset {
+    /// A data asset with only an id.
+    pub fn with_id(id: impl Into<String>) -> Self {
+        Self {
+            id: DataId::new(id),
+            ..Self::default()
+        }
+    }
+
     /// The name to show: the name, or else the id.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(self.id.as_str())

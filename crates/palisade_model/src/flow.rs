@@ -91,6 +91,28 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// A flow with only an id and its two ends.
+    pub fn new(id: impl Into<String>, from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            id: FlowId::new(id),
+            from: ElementId::new(from),
+            to: ElementId::new(to),
+            name: None,
+            description: None,
+            protocol: None,
+            port: None,
+            authentication: None,
+            authorization: None,
+            encryption: None,
+            data: Vec::new(),
+            api: None,
+            bidirectional: false,
+            validated: None,
+            tags: Vec::new(),
+            span: Span::default(),
+        }
+    }
+
     /// The name to show: the name, or `from → to`.
     pub fn label(&self) -> String {
         self.name

@@ -40,6 +40,7 @@ impl<'a> Reader<'a> {
         while let Some((id, file, node)) = self.pending_schemas.pop() {
             self.build_schema(id, file, node);
         }
+        self.schemas.classify_properties();
     }
 
     /// A `$ref` that stands for its target alone (in 2.0 and 3.0 siblings are ignored).
@@ -142,6 +143,7 @@ impl<'a> Reader<'a> {
                                     schema: prop_id,
                                     required: false,
                                     location: self.loc(file, name.span),
+                                    sensitive: None,
                                 },
                             );
                         }

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::model::{Extensions, Location};
+use crate::sensitive::SensitiveCategory;
 
 /// The index of a schema in [`Schemas`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -37,6 +38,9 @@ pub struct Property {
     pub required: bool,
     /// The property's key (`password:`) in the owning schema.
     pub location: Location,
+    /// What sensitive data the property holds, by its name and schema
+    /// ([`crate::sensitive::classify`]); computed once when the document is read.
+    pub sensitive: Option<SensitiveCategory>,
 }
 
 /// One JSON Schema (OpenAPI's dialect), with the keywords threat rules look at.
@@ -143,6 +147,8 @@ pub struct DeepProperty<'s> {
     pub schema: &'s Schema,
     pub required: bool,
     pub location: &'s Location,
+    /// The property's [`Property::sensitive`] category.
+    pub sensitive: Option<SensitiveCategory>,
 }
 
 /// The deepest property path [`Schemas::deep_properties`] follows by default.
@@ -178,6 +184,27 @@ impl Schemas {
         self.items.iter()
     }
 
+    /// Classifies every property once ([`Property::sensitive`]), after all schemas are built,
+    /// so that walks over shared schemas never classify the same property twice.
+    pub(crate) fn classify_properties(&mut self) {
+        let categories: Vec<Vec<Option<SensitiveCategory>>> = self
+            .items
+            .iter()
+            .map(|schema| {
+                schema
+                    .properties
+                    .iter()
+                    .map(|(name, prop)| crate::sensitive::classify(name, self.get(prop.schema)))
+                    .collect()
+            })
+            .collect();
+        for (schema, categories) in self.items.iter_mut().zip(categories) {
+            for (prop, category) in schema.properties.values_mut().zip(categories) {
+                prop.sensitive = category;
+            }
+        }
+    }
+
     pub(crate) fn push(&mut self, location: Location) -> SchemaId {
         let id = SchemaId(u32::try_from(self.items.len()).unwrap_or(u32::MAX));
         self.items.push(Schema::empty(id, location));
@@ -208,6 +235,62 @@ impl Schemas {
         let mut out = Vec::new();
         let mut ancestors = Vec::new();
         self.walk(root, "", 0, max_depth, &mut ancestors, &mut out);
+        out
+    }
+
+    /// Every property reachable from `root` within `max_depth` properties, each schema entered
+    /// once: breadth first, so a property shared by several paths is listed once, under its
+    /// shortest path. Linear in the number of schemas reachable, where
+    /// [`Self::deep_properties`] lists a shared schema under every path that reaches it; rules
+    /// that judge each property once (secrets in responses, privileged input) use this one.
+    pub fn distinct_properties(&self, root: SchemaId, max_depth: usize) -> Vec<DeepProperty<'_>> {
+        let mut out = Vec::new();
+        let mut entered = std::collections::HashSet::new();
+        let mut queue = std::collections::VecDeque::from([(root, String::new(), 0usize)]);
+        while let Some((id, prefix, depth)) = queue.pop_front() {
+            if out.len() >= MAX_DEEP_PROPERTIES || !entered.insert(id) {
+                continue;
+            }
+            let Some(schema) = self.get(id) else {
+                continue;
+            };
+            for (name, prop) in &schema.properties {
+                let Some(prop_schema) = self.get(prop.schema) else {
+                    continue;
+                };
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix}.{name}")
+                };
+                out.push(DeepProperty {
+                    path: path.clone(),
+                    name,
+                    schema: prop_schema,
+                    required: prop.required,
+                    location: &prop.location,
+                    sensitive: prop.sensitive,
+                });
+                if depth + 1 < max_depth && !entered.contains(&prop.schema) {
+                    queue.push_back((prop.schema, path, depth + 1));
+                }
+            }
+            let composed = schema
+                .all_of
+                .iter()
+                .chain(&schema.one_of)
+                .chain(&schema.any_of)
+                .copied();
+            for member in composed {
+                queue.push_back((member, prefix.clone(), depth));
+            }
+            if let Some(items) = schema.items {
+                queue.push_back((items, format!("{prefix}[]"), depth));
+            }
+            if let Some(AdditionalProperties::Schema(extra)) = schema.additional_properties {
+                queue.push_back((extra, format!("{prefix}{{}}"), depth));
+            }
+        }
         out
     }
 
@@ -248,6 +331,7 @@ impl Schemas {
                 schema: prop_schema,
                 required: prop.required,
                 location: &prop.location,
+                sensitive: prop.sensitive,
             });
             if depth + 1 < max_depth {
                 self.walk(prop.schema, &path, depth + 1, max_depth, ancestors, out);

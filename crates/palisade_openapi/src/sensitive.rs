@@ -11,9 +11,9 @@
 //!    so `tokenizer_version` is not a token and `passport` is not a `pass`(word); a few unambiguous
 //!    words are also found inside run-together names (`userpassword`, `creditcardnumber`).
 //! 4. A name that ends with a word describing *metadata about* something (`_policy`, `_type`,
-//!    `_url`, `_name`, `_ref`, `_expires`, `_at`, `_check` …) is not sensitive when the rest of the
-//!    name is: `password_policy`, `token_type`, `secretName`, `password_changed_at` describe a
-//!    secret without holding one. (`passport_photo_url` is therefore a link, not a credential.)
+//!    `_url`, `_name`, `_ref`, `_expires`, `_at`, `_check`, `_method`, `_sid`, `_list` …) is not
+//!    sensitive when the rest of the name is: `password_policy`, `token_type`, `secretName`,
+//!    `password_changed_at`, `CredentialListSid` describe a secret without holding one. (`passport_photo_url` is therefore a link, not a credential.)
 //! 5. Categories are tried in order: secret, credentials, payment, health, PII, so that
 //!    `client_secret` is a secret and `card_holder_email` is PII. Words and word pairs:
 //!    - secret: `secret`, `private key`, `signing key`, `encryption key`, `master key`, `mnemonic`;
@@ -74,8 +74,8 @@ impl SensitiveCategory {
 
 /// Words that, ending a name, make it describe something rather than hold it.
 const METADATA_SUFFIXES: &[&str] = &[
-    "algorithm",
     "alg",
+    "algorithm",
     "allowed",
     "at",
     "changed",
@@ -86,6 +86,7 @@ const METADATA_SUFFIXES: &[&str] = &[
     "confirmed",
     "count",
     "created",
+    "date",
     "description",
     "disabled",
     "enabled",
@@ -102,14 +103,21 @@ const METADATA_SUFFIXES: &[&str] = &[
     "format",
     "header",
     "hint",
+    "indicator",
     "interval",
     "kind",
     "label",
     "len",
     "length",
     "lifetime",
+    "list",
+    "lists",
     "location",
+    "mapping",
+    "mappings",
     "max",
+    "method",
+    "methods",
     "min",
     "mode",
     "name",
@@ -136,6 +144,7 @@ const METADATA_SUFFIXES: &[&str] = &[
     "scheme",
     "set",
     "settings",
+    "sid",
     "source",
     "status",
     "strength",

@@ -107,6 +107,7 @@ impl<'a> Reader<'a> {
                             schema: prop_schema,
                             required: p.required,
                             location: p.location.clone(),
+                            sensitive: None,
                         },
                     );
                 }

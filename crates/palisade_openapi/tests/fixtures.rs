@@ -282,6 +282,27 @@ fn openapi30_yaml_is_normalized() {
         assert!(found.contains(&expected), "{expected:?} not in {found:?}");
     }
     assert!(!found.iter().any(|(n, _)| *n == "name" || *n == "sku"));
+
+    // The distinct walk lists a shared schema's properties once, under the shortest path, and
+    // carries the category computed when the document was read.
+    let distinct = spec.schemas.distinct_properties(order_id, 16);
+    let streets: Vec<&str> = distinct
+        .iter()
+        .filter(|p| p.name == "street")
+        .map(|p| p.path.as_str())
+        .collect();
+    assert_eq!(streets.len(), 1, "{streets:?}");
+    assert!(deep.iter().filter(|p| p.name == "street").count() >= 2);
+    let cvv = distinct.iter().find(|p| p.name == "cvv").unwrap();
+    assert_eq!(cvv.path, "card.cvv");
+    assert_eq!(cvv.sensitive, Some(SensitiveCategory::Payment));
+    let recursive: Vec<String> = spec
+        .schemas
+        .distinct_properties(category_id, 16)
+        .into_iter()
+        .map(|p| p.path)
+        .collect();
+    assert_eq!(recursive, ["name", "parent", "children"]);
 }
 
 #[test]

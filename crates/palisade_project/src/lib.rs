@@ -6,6 +6,10 @@
 //! same way everywhere: relative to the model's folder, which is also the root no `$ref` may
 //! leave.
 
+mod from_openapi;
+
+pub use from_openapi::{model_from_spec, slug};
+
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -106,15 +110,28 @@ pub fn load(files: &[PathBuf]) -> Loaded {
                 let label = loaded.source.path().to_owned();
                 out.diagnostics.extend(loaded.warnings);
                 out.sources.add(loaded.source);
-                let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+                let dir = file
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let root = project_root(&dir);
                 let mut specs = Vec::new();
                 for api in &loaded.model.apis {
                     let Some(rel) = &api.spec else {
                         continue;
                     };
                     let path = dir.join(rel);
+                    if let Some(problem) = spec_problem(rel, &path, &root) {
+                        out.diagnostics.push(
+                            problem
+                                .in_file(label.as_str())
+                                .with_primary(api.span, "the API whose `spec` this is"),
+                        );
+                        out.failed = true;
+                        continue;
+                    }
                     let options = LoadOptions {
-                        root: Some(dir.clone()),
+                        root: Some(root.clone()),
                         ..LoadOptions::default()
                     };
                     match palisade_openapi::load(&path, &options) {
@@ -146,6 +163,52 @@ pub fn load(files: &[PathBuf]) -> Loaded {
         }
     }
     out
+}
+
+/// Diagnostic codes of this crate; a code is never reused.
+pub mod codes {
+    /// An API's `spec` names a document outside the project root.
+    pub const SPEC_OUTSIDE_ROOT: &str = "PAL-E0401";
+    /// An API's `spec` names a document that cannot be found.
+    pub const SPEC_MISSING: &str = "PAL-E0402";
+}
+
+/// Why the document an API names cannot be read, if it cannot.
+fn spec_problem(written: &str, path: &Path, root: &Path) -> Option<Diagnostic> {
+    match path.canonicalize() {
+        Err(e) => Some(
+            Diagnostic::error(
+                codes::SPEC_MISSING,
+                format!("the OpenAPI document `{written}` cannot be read: {e}"),
+            )
+            .with_help("`spec` is a path relative to the model file"),
+        ),
+        Ok(canonical) if !canonical.starts_with(root) => Some(
+            Diagnostic::error(
+                codes::SPEC_OUTSIDE_ROOT,
+                format!(
+                    "the OpenAPI document `{written}` is outside the project root `{}`",
+                    root.display()
+                ),
+            )
+            .with_help(
+                "Palisade reads nothing outside the project (the git work tree holding the model, or else the model's folder): keep the document inside it",
+            ),
+        ),
+        Ok(_) => None,
+    }
+}
+
+/// The folder no OpenAPI document of a model (nor any of its `$ref`s) may leave: the enclosing
+/// git work tree (the folder holding `.git`), or else the model's own folder.
+pub fn project_root(model_dir: &Path) -> PathBuf {
+    let Ok(start) = model_dir.canonicalize() else {
+        return model_dir.to_path_buf();
+    };
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map_or(start.clone(), Path::to_path_buf)
 }
 
 fn merge_sources(into: &mut SourceMap, from: &SourceMap) {

@@ -4,15 +4,18 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use palisade_model::{Model, Severity, Stride, ThreatEntry};
+use palisade_model::{CustomRule, Model, Severity, Stride, ThreatEntry};
 
 use crate::RuleMeta;
 use crate::context::{Finding, ModelCx};
+use crate::custom::{self, CustomFinding};
+use crate::owasp::{Owasp2019, Owasp2023};
 use crate::risk::Risk;
 use crate::rules::{
     self, API_RULES, ELEMENT_BASELINES, ELEMENT_RULES, FLOW_BASELINES, FLOW_RULES, OPERATION_RULES,
 };
 use crate::spec_context::{OpCx, SpecCx};
+use crate::threat::Location;
 use crate::threat::{Target, Threat, fingerprint};
 
 /// What to report.
@@ -26,9 +29,25 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// Leave out the STRIDE-per-element baselines (family `ST`).
     pub no_baselines: bool,
+    /// Custom rules from outside the model (`palisade analyze --rules FILE`), run beside the
+    /// model's own `custom_rules`.
+    pub custom_rules: Vec<CustomRule>,
 }
 
 impl Settings {
+    /// The custom rules to run on `model`: its own, then those of the settings whose codes it
+    /// does not define, selected like built-in rules.
+    fn custom_rules<'a>(&'a self, model_rules: &'a [CustomRule]) -> Vec<&'a CustomRule> {
+        let mut rules: Vec<&CustomRule> = model_rules.iter().collect();
+        for r in &self.custom_rules {
+            if !rules.iter().any(|m| m.code == r.code) {
+                rules.push(r);
+            }
+        }
+        rules.retain(|r| self.enabled(&r.code.to_ascii_uppercase()));
+        rules
+    }
+
     fn enabled(&self, code: &str) -> bool {
         let selected =
             self.select.is_empty() || self.select.iter().any(|s| code.starts_with(s.as_str()));
@@ -82,13 +101,30 @@ pub fn analyze_model(model: &Model, file: &str, settings: &Settings) -> Vec<Thre
             }
         }
     }
+    let mut custom_findings = Vec::new();
+    for rule in settings.custom_rules(&model.custom_rules) {
+        for element in &model.elements {
+            custom::check_element(rule, &cx, element, &mut custom_findings);
+        }
+        for flow in &model.flows {
+            custom::check_flow(rule, &cx, flow, &mut custom_findings);
+        }
+    }
+    let covered: HashSet<(Target, Stride)> = covered
+        .into_iter()
+        .chain(
+            custom_findings
+                .iter()
+                .flat_map(|f| f.rule.stride.iter().map(move |s| (f.target.clone(), *s))),
+        )
+        .collect();
     findings.extend(baselines.into_iter().filter(|f| {
         !f.meta
             .stride
             .iter()
             .all(|s| covered.contains(&(f.target.clone(), *s)))
     }));
-    finish(findings, &model.threats, settings)
+    finish(findings, custom_findings, &model.threats, settings)
 }
 
 /// Runs every operation and API rule on one OpenAPI document, filing threats under the API id
@@ -99,28 +135,53 @@ pub fn analyze_spec(
     entries: &[ThreatEntry],
     settings: &Settings,
 ) -> Vec<Threat> {
-    finish(spec_findings(spec, api, settings), entries, settings)
+    analyze_spec_with(spec, api, entries, settings, &[])
+}
+
+/// [`analyze_spec`] with the custom rules of a model beside those of the settings.
+fn analyze_spec_with(
+    spec: &palisade_openapi::Spec,
+    api: &str,
+    entries: &[ThreatEntry],
+    settings: &Settings,
+    model_rules: &[CustomRule],
+) -> Vec<Threat> {
+    let rules = settings.custom_rules(model_rules);
+    let cx = SpecCx::new(spec, api);
+    let mut custom_findings = Vec::new();
+    if rules
+        .iter()
+        .any(|r| r.matches.target == palisade_model::RuleTarget::Operation)
+    {
+        for op in &spec.operations {
+            let op_cx = OpCx::new(&cx, op);
+            for rule in &rules {
+                custom::check_operation(rule, &op_cx, &mut custom_findings);
+            }
+        }
+    }
+    finish(
+        spec_findings_in(&cx, settings),
+        custom_findings,
+        entries,
+        settings,
+    )
 }
 
 /// The findings of the operation and API rules on one document.
-pub(crate) fn spec_findings(
-    spec: &palisade_openapi::Spec,
-    api: &str,
-    settings: &Settings,
-) -> Vec<Finding> {
-    let cx = SpecCx::new(spec, api);
+fn spec_findings_in<'s>(cx: &'s SpecCx<'s>, settings: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in API_RULES {
         if settings.enabled(rule.meta().code) {
-            rule.check(&cx, &mut findings);
+            rule.check(cx, &mut findings);
         }
     }
     let operation_rules: Vec<_> = OPERATION_RULES
         .iter()
         .filter(|r| settings.enabled(r.meta().code))
         .collect();
-    for op in &spec.operations {
-        let op_cx = OpCx::new(&cx, op);
+    for op in &cx.spec.operations {
+        let op_cx = OpCx::new(cx, op);
         for rule in &operation_rules {
             rule.check(&op_cx, &mut findings);
         }
@@ -137,7 +198,13 @@ pub fn analyze(
 ) -> Vec<Threat> {
     let mut threats = analyze_model(model, file, settings);
     for (api, spec) in specs {
-        threats.extend(analyze_spec(spec, api, &model.threats, settings));
+        threats.extend(analyze_spec_with(
+            spec,
+            api,
+            &model.threats,
+            settings,
+            &model.custom_rules,
+        ));
     }
     sort(&mut threats);
     threats
@@ -153,9 +220,78 @@ fn sort(threats: &mut Vec<Threat>) {
     threats.dedup_by(|a, b| a.id == b.id);
 }
 
+/// What every threat is made from, whichever kind of rule found it.
+struct Parts {
+    code: String,
+    target: Target,
+    title: String,
+    description: String,
+    evidence: Vec<String>,
+    location: Option<Location>,
+    stride: Vec<Stride>,
+    owasp_api_2023: Vec<Owasp2023>,
+    owasp_api_2019: Vec<Owasp2019>,
+    cwe: Vec<u32>,
+    capec: Vec<u32>,
+    severity: Severity,
+    mitigations: Vec<String>,
+}
+
+impl From<Finding> for Parts {
+    fn from(f: Finding) -> Self {
+        Self {
+            code: f.meta.code.to_owned(),
+            target: f.target,
+            title: f.title,
+            description: f.description,
+            evidence: f.evidence,
+            location: f.location,
+            stride: f.meta.stride.to_vec(),
+            owasp_api_2023: f.meta.owasp_2023.to_vec(),
+            owasp_api_2019: f.meta.owasp_2019.to_vec(),
+            cwe: f.meta.cwe.to_vec(),
+            capec: f.meta.capec.to_vec(),
+            severity: f.severity,
+            mitigations: f.mitigations,
+        }
+    }
+}
+
+impl From<CustomFinding<'_>> for Parts {
+    fn from(f: CustomFinding<'_>) -> Self {
+        let severity = f.severity();
+        let rule = f.rule;
+        Self {
+            code: rule.code.clone(),
+            target: f.target,
+            title: f.title,
+            description: f.description,
+            evidence: f.evidence,
+            location: f.location,
+            stride: rule.stride.clone(),
+            owasp_api_2023: rule
+                .owasp_api_2023
+                .iter()
+                .filter_map(|code| {
+                    Owasp2023::ALL
+                        .iter()
+                        .copied()
+                        .find(|o| o.code().eq_ignore_ascii_case(code))
+                })
+                .collect(),
+            owasp_api_2019: Vec::new(),
+            cwe: rule.cwe.clone(),
+            capec: Vec::new(),
+            severity,
+            mitigations: rule.mitigation.iter().cloned().collect(),
+        }
+    }
+}
+
 /// Findings → threats: ids, taxonomy, default risk, decisions; filtered and sorted.
 pub(crate) fn finish(
     findings: Vec<Finding>,
+    custom_findings: Vec<CustomFinding<'_>>,
     entries: &[ThreatEntry],
     settings: &Settings,
 ) -> Vec<Threat> {
@@ -166,15 +302,17 @@ pub(crate) fn finish(
         .collect();
     let mut threats: Vec<Threat> = findings
         .into_iter()
-        .map(|f| {
-            let id = fingerprint(f.meta.code, &f.target);
+        .map(Parts::from)
+        .chain(custom_findings.into_iter().map(Parts::from))
+        .map(|p| {
+            let id = fingerprint(&p.code, &p.target);
             let decision = decisions.get(id.as_str()).map(|d| (*d).clone());
             let severity = decision
                 .as_ref()
                 .and_then(|d| d.risk.as_ref())
                 .and_then(|r| r.severity)
-                .unwrap_or(f.severity);
-            let remote = matches!(f.target, Target::Operation { .. } | Target::Api { .. });
+                .unwrap_or(p.severity);
+            let remote = matches!(p.target, Target::Operation { .. } | Target::Api { .. });
             let risk = decision
                 .as_ref()
                 .and_then(|d| d.risk.as_ref())
@@ -182,20 +320,20 @@ pub(crate) fn finish(
                 .map_or_else(|| Risk::default_for(severity, remote), Risk::from_dread);
             Threat {
                 id,
-                rule: f.meta.code.to_owned(),
-                title: f.title,
-                description: f.description,
-                evidence: f.evidence,
-                target: f.target,
-                location: f.location,
-                stride: f.meta.stride.to_vec(),
-                owasp_api_2023: f.meta.owasp_2023.to_vec(),
-                owasp_api_2019: f.meta.owasp_2019.to_vec(),
-                cwe: f.meta.cwe.to_vec(),
-                capec: f.meta.capec.to_vec(),
+                rule: p.code,
+                title: p.title,
+                description: p.description,
+                evidence: p.evidence,
+                target: p.target,
+                location: p.location,
+                stride: p.stride,
+                owasp_api_2023: p.owasp_api_2023,
+                owasp_api_2019: p.owasp_api_2019,
+                cwe: p.cwe,
+                capec: p.capec,
                 severity,
                 risk,
-                mitigations: f.mitigations,
+                mitigations: p.mitigations,
                 parent: None,
                 decision,
             }

@@ -4,9 +4,11 @@
 //! Pure and deterministic: `analyze(&Model, file, &Settings) -> Vec<Threat>`, sorted. Each rule
 //! lives in its own file under `rules/`, declared with [`declare_rule!`] so that its doc comment
 //! is its documentation. Specific rules run first; then the STRIDE-per-element baselines fill
-//! every category that applies to a target and no specific rule covered.
+//! every category that applies to a target and no specific rule covered. Custom rules written by
+//! users (`custom_rules:`, see [`custom`]) run beside them.
 
 mod context;
+pub mod custom;
 mod declare;
 mod engine;
 mod owasp;

@@ -2,8 +2,9 @@
 //! every operation, which ids responses reveal, versions of the same path), and per operation the
 //! properties of its request and response bodies, walked once.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use palisade_openapi::{
     AuthState, DeepProperty, Method, Operation, ParameterLocation, Schema, SchemaId, Spec,
@@ -36,6 +37,9 @@ const CREDENTIAL_PARAMETER_WORDS: &[&str] = &[
     "x-auth-token",
 ];
 
+/// The properties under one body schema, shared by the operations that use it.
+type Properties<'s> = Rc<[DeepProperty<'s>]>;
+
 /// The document and its indexes.
 pub struct SpecCx<'s> {
     pub spec: &'s Spec,
@@ -50,6 +54,9 @@ pub struct SpecCx<'s> {
     /// Whether some operation requires authentication: a security requirement in force, or a
     /// credential parameter.
     pub declares_auth: bool,
+    /// The distinct properties under a body schema, by (root, depth): many operations share a
+    /// response or request type, and each is walked once per document.
+    properties: RefCell<HashMap<(SchemaId, usize), Properties<'s>>>,
 }
 
 /// What protects an operation: its security alternatives (scheme → scopes) and credential
@@ -65,6 +72,7 @@ impl<'s> SpecCx<'s> {
         let mut versions: HashMap<String, Vec<usize>> = HashMap::new();
         let mut user_guards = HashSet::new();
         let mut response_names = HashSet::new();
+        let mut named_roots = HashSet::new();
         for (i, op) in spec.operations.iter().enumerate() {
             if let Some(normal) = version_free_path(&op.path) {
                 versions
@@ -77,8 +85,10 @@ impl<'s> SpecCx<'s> {
             }
             for status in op.responses.keys().filter(|s| s.starts_with('2')) {
                 for media in op.responses[status].content.values() {
-                    if let Some(root) = media.schema {
-                        for p in spec.schemas.deep_properties_bounded(root, 2) {
+                    if let Some(root) = media.schema
+                        && named_roots.insert(root)
+                    {
+                        for p in spec.schemas.distinct_properties(root, 2) {
                             response_names.insert(p.name.to_ascii_lowercase());
                         }
                     }
@@ -99,7 +109,21 @@ impl<'s> SpecCx<'s> {
             user_guards,
             response_names,
             declares_auth,
+            properties: RefCell::default(),
         }
+    }
+
+    /// The distinct properties under `root` within `depth` (see
+    /// [`palisade_openapi::Schemas::distinct_properties`]), computed once per document.
+    pub fn properties_of(&self, root: SchemaId, depth: usize) -> Properties<'s> {
+        if let Some(found) = self.properties.borrow().get(&(root, depth)) {
+            return Rc::clone(found);
+        }
+        let walked: Properties<'s> = self.spec.schemas.distinct_properties(root, depth).into();
+        self.properties
+            .borrow_mut()
+            .insert((root, depth), Rc::clone(&walked));
+        walked
     }
 
     pub fn schema(&self, id: SchemaId) -> Option<&'s Schema> {
@@ -147,8 +171,9 @@ impl<'s> SpecCx<'s> {
 pub struct OpCx<'s> {
     pub spec: &'s SpecCx<'s>,
     pub op: &'s Operation,
-    request: OnceCell<Vec<DeepProperty<'s>>>,
-    response: OnceCell<Vec<DeepProperty<'s>>>,
+    request: OnceCell<Vec<Properties<'s>>>,
+    response: OnceCell<Vec<Properties<'s>>>,
+    words: OnceCell<Vec<String>>,
 }
 
 impl<'s> OpCx<'s> {
@@ -158,6 +183,7 @@ impl<'s> OpCx<'s> {
             op,
             request: OnceCell::new(),
             response: OnceCell::new(),
+            words: OnceCell::new(),
         }
     }
 
@@ -188,6 +214,12 @@ impl<'s> OpCx<'s> {
         }
     }
 
+    /// Whether the operation needs no credentials while the API requires them elsewhere: an
+    /// operation left open, rather than an API whose authentication is simply not described.
+    pub fn left_open(&self) -> bool {
+        self.auth_state() == AuthState::None && self.spec.declares_auth
+    }
+
     /// Header, query and cookie parameters that carry credentials.
     pub fn credential_parameters(&self) -> Vec<&'s palisade_openapi::Parameter> {
         self.op
@@ -209,15 +241,17 @@ impl<'s> OpCx<'s> {
     }
 
     /// Words of the path, operationId and tags, lower case: `/api/admin/Users/{id}` → `api admin users id`.
-    pub fn words(&self) -> Vec<String> {
-        let mut w = words(&self.op.path);
-        if let Some(id) = &self.op.operation_id {
-            w.extend(words(id));
-        }
-        for t in &self.op.tags {
-            w.extend(words(t));
-        }
-        w
+    pub fn words(&self) -> &[String] {
+        self.words.get_or_init(|| {
+            let mut w = words(&self.op.path);
+            if let Some(id) = &self.op.operation_id {
+                w.extend(words(id));
+            }
+            for t in &self.op.tags {
+                w.extend(words(t));
+            }
+            w
+        })
     }
 
     /// Whether a response with this status (or its `4XX` family) is declared.
@@ -231,38 +265,31 @@ impl<'s> OpCx<'s> {
 
     /// Whether the operation documents throttling: a 429 response or rate-limit headers.
     pub fn documents_rate_limit(&self) -> bool {
-        self.has_response("429")
-            || self.op.responses.values().any(|r| {
-                r.headers.keys().any(|h| {
-                    let h = h.to_ascii_lowercase();
-                    h.contains("ratelimit") || h.contains("rate-limit") || h == "retry-after"
-                })
-            })
-            || self.op.extensions.keys().any(|k| {
-                k.to_ascii_lowercase().contains("ratelimit")
-                    || k.to_ascii_lowercase().contains("rate-limit")
-                    || k.to_ascii_lowercase().contains("throttl")
-            })
+        documents_rate_limit(self.op)
     }
 
     /// Every property of the request bodies (all media types), walked once.
-    pub fn request_properties(&self) -> &[DeepProperty<'s>] {
-        self.request.get_or_init(|| {
-            let mut out = Vec::new();
-            if let Some(body) = &self.op.request_body {
-                for media in body.content.values() {
-                    if let Some(root) = media.schema {
-                        out.extend(
-                            self.spec
-                                .spec
-                                .schemas
-                                .deep_properties_bounded(root, REQUEST_DEPTH),
-                        );
-                    }
+    pub fn request_properties(&self) -> impl Iterator<Item = &DeepProperty<'s>> {
+        self.request
+            .get_or_init(|| {
+                let mut roots = Vec::new();
+                if let Some(body) = &self.op.request_body {
+                    roots.extend(body.content.values().filter_map(|m| m.schema));
                 }
-            }
-            out
-        })
+                self.walk(roots, REQUEST_DEPTH)
+            })
+            .iter()
+            .flat_map(|props| props.iter())
+    }
+
+    /// The distinct properties under each distinct root.
+    fn walk(&self, mut roots: Vec<SchemaId>, depth: usize) -> Vec<Properties<'s>> {
+        roots.sort_unstable();
+        roots.dedup();
+        roots
+            .into_iter()
+            .map(|root| self.spec.properties_of(root, depth))
+            .collect()
     }
 
     /// The root schemas of the request bodies.
@@ -276,26 +303,20 @@ impl<'s> OpCx<'s> {
     }
 
     /// Every property of the 2xx response bodies, walked once.
-    pub fn response_properties(&self) -> &[DeepProperty<'s>] {
-        self.response.get_or_init(|| {
-            let mut out = Vec::new();
-            for (status, response) in &self.op.responses {
-                if !status.starts_with('2') {
-                    continue;
-                }
-                for media in response.content.values() {
-                    if let Some(root) = media.schema {
-                        out.extend(
-                            self.spec
-                                .spec
-                                .schemas
-                                .deep_properties_bounded(root, RESPONSE_DEPTH),
-                        );
-                    }
-                }
-            }
-            out
-        })
+    pub fn response_properties(&self) -> impl Iterator<Item = &DeepProperty<'s>> {
+        self.response
+            .get_or_init(|| {
+                let roots = self
+                    .op
+                    .responses
+                    .iter()
+                    .filter(|(status, _)| status.starts_with('2'))
+                    .flat_map(|(_, r)| r.content.values().filter_map(|m| m.schema))
+                    .collect();
+                self.walk(roots, RESPONSE_DEPTH)
+            })
+            .iter()
+            .flat_map(|props| props.iter())
     }
 
     /// Every input value: parameters (with their schema) and request properties, as
@@ -334,6 +355,24 @@ impl<'s> OpCx<'s> {
         }
         out
     }
+}
+
+/// Whether an operation documents throttling: a 429 (or 4XX) response, rate-limit or
+/// `Retry-After` headers, or a rate-limit extension.
+pub fn documents_rate_limit(op: &Operation) -> bool {
+    op.responses
+        .keys()
+        .any(|k| k == "429" || k.eq_ignore_ascii_case("4XX"))
+        || op.responses.values().any(|r| {
+            r.headers.keys().any(|h| {
+                let h = h.to_ascii_lowercase();
+                h.contains("ratelimit") || h.contains("rate-limit") || h == "retry-after"
+            })
+        })
+        || op.extensions.keys().any(|k| {
+            let k = k.to_ascii_lowercase();
+            k.contains("ratelimit") || k.contains("rate-limit") || k.contains("throttl")
+        })
 }
 
 /// One value a caller sends.

@@ -1,5 +1,7 @@
 //! `cargo xtask generate [--check]`: writes every generated file of the repository, or with
 //! `--check` fails (exit 1) when a committed one differs from what would be generated.
+//! `cargo xtask synth --elements N [--seed S] [--pytm FILE] -o FILE`: writes a synthetic model
+//! (and optionally the equivalent pytm script) for benchmarks.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,11 +69,69 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("synth") => match synth(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                eprintln!("{SYNTH_USAGE}");
+                ExitCode::from(2)
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask generate [--check]");
+            eprintln!("usage: cargo xtask generate [--check]\n       {SYNTH_USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+const SYNTH_USAGE: &str = "usage: cargo xtask synth --elements N [--seed S] [--pytm FILE] -o FILE";
+
+/// Writes a synthetic model of `--elements` elements (YAML, or JSON for a `.json` file).
+fn synth(args: &[String]) -> anyhow::Result<()> {
+    let mut elements = None;
+    let mut seed = 1u64;
+    let mut output = None;
+    let mut pytm = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("`{arg}` needs a value"))
+        };
+        match arg.as_str() {
+            "--elements" | "-n" => elements = Some(value()?.parse::<usize>()?),
+            "--seed" => seed = value()?.parse()?,
+            "-o" | "--output" => output = Some(PathBuf::from(value()?)),
+            "--pytm" => pytm = Some(PathBuf::from(value()?)),
+            other => anyhow::bail!("unknown argument `{other}`"),
+        }
+    }
+    let elements = elements.ok_or_else(|| anyhow::anyhow!("`--elements N` is required"))?;
+    anyhow::ensure!(
+        (1..=1_000_000).contains(&elements),
+        "`--elements` must be between 1 and 1000000"
+    );
+    let output = output.ok_or_else(|| anyhow::anyhow!("`-o FILE` is required"))?;
+    let model = palisade_synth::model(elements, seed);
+    let text = if output.extension().is_some_and(|e| e == "json") {
+        palisade_loader::to_json(&model)?
+    } else {
+        palisade_loader::to_yaml(&model)?
+    };
+    palisade_loader::write_atomic(&output, text.as_bytes())?;
+    eprintln!(
+        "wrote {}: {} elements, {} flows, {} boundaries",
+        output.display(),
+        model.elements.len(),
+        model.flows.len(),
+        model.boundaries.len()
+    );
+    if let Some(path) = pytm {
+        palisade_loader::write_atomic(&path, palisade_synth::pytm_script(&model).as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn generate(check: bool) -> anyhow::Result<bool> {

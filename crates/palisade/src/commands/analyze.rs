@@ -38,6 +38,10 @@ pub struct Args {
     /// Leave out the STRIDE-per-element baseline threats (family ST).
     #[arg(long)]
     no_baselines: bool,
+    /// Custom rules to run beside the built-in ones and the model's own: a YAML or JSON file
+    /// with a `custom_rules:` list (see docs/custom-rules.md); repeatable.
+    #[arg(long, value_name = "FILE")]
+    rules: Vec<PathBuf>,
 }
 
 pub(crate) fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -51,17 +55,35 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     } else {
         args.files.clone()
     };
+    let mut loaded = palisade_project::load(&files);
+    let mut custom_rules = Vec::new();
+    for path in &args.rules {
+        match palisade_loader::load_rules_file(path) {
+            Ok(rules) => {
+                loaded.diagnostics.extend(rules.warnings);
+                loaded.sources.add(rules.source);
+                custom_rules.extend(rules.rules);
+            }
+            Err(failure) => {
+                if let Some(source) = failure.source {
+                    loaded.sources.add(source);
+                }
+                loaded.diagnostics.extend(failure.diagnostics);
+                loaded.failed = true;
+            }
+        }
+    }
+    crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
+    if loaded.failed {
+        return Ok(Outcome::InputError);
+    }
     let settings = Settings {
         min_severity: args.min_severity,
         select: args.select.iter().map(|s| s.to_ascii_uppercase()).collect(),
         ignore: args.ignore.iter().map(|s| s.to_ascii_uppercase()).collect(),
         no_baselines: args.no_baselines,
+        custom_rules,
     };
-    let loaded = palisade_project::load(&files);
-    crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
-    if loaded.failed {
-        return Ok(Outcome::InputError);
-    }
     let sources = loaded.sources;
     let threats: Vec<Threat> = loaded
         .inputs

@@ -62,10 +62,18 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
                     path.display()
                 );
             };
-            let layout_path = palisade_interop::layout::path_for(&path);
-            let layout = palisade_interop::layout::read(&layout_path)
-                .map_err(anyhow::Error::msg)?
-                .unwrap_or_else(Layout::default);
+            let layout =
+                match palisade_loader::load_layout_file(&palisade_loader::layout_path(&path)) {
+                    Ok(found) => found.map_or_else(Layout::default, |l| l.layout),
+                    Err(failure) => {
+                        let mut sources = palisade_diagnostics::SourceMap::new();
+                        if let Some(source) = failure.source {
+                            sources.add(source);
+                        }
+                        crate::output::print_diagnostics(&failure.diagnostics, &sources, color)?;
+                        return Ok(Outcome::InputError);
+                    }
+                };
             let Exported { text, warnings } = if args.format == Format::ThreatDragon {
                 threat_dragon::export(model, file, &layout)
             } else {

@@ -87,7 +87,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     crate::output::print_diagnostics(&imported.warnings, &sources, color)?;
     let model = &imported.model;
     let to_stdout = args.output.as_os_str() == "-";
-    let layout_path = palisade_interop::layout::path_for(&args.output);
+    let layout_path = palisade_loader::layout_path(&args.output);
     if !to_stdout && !args.force {
         for p in [&args.output, &layout_path] {
             if p.exists() {

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod analyze;
+pub mod diagram;
 pub mod export;
 pub mod import;
 pub mod init;

@@ -35,16 +35,19 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         let (valid, diagnostics, summary) = match palisade_loader::load_file(file) {
             Ok(loaded) => {
                 let m = &loaded.model;
+                let counts = [
+                    count(m.elements.len(), "element", "elements"),
+                    count(m.flows.len(), "flow", "flows"),
+                    count(m.boundaries.len(), "trust boundary", "trust boundaries"),
+                    count(m.data.len(), "data asset", "data assets"),
+                    count(m.apis.len(), "API", "APIs"),
+                    count(m.threats.len(), "threat entry", "threat entries"),
+                ];
                 let summary = format!(
-                    "{}: valid — `{}`: {} elements, {} flows, {} trust boundaries, {} data assets, {} APIs, {} threat entries",
+                    "{}: valid — `{}`: {}",
                     file.display(),
                     m.system.name,
-                    m.elements.len(),
-                    m.flows.len(),
-                    m.boundaries.len(),
-                    m.data.len(),
-                    m.apis.len(),
-                    m.threats.len()
+                    counts.join(", ")
                 );
                 sources.add(loaded.source);
                 (true, loaded.warnings, Some(summary))
@@ -86,4 +89,9 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// `1 flow`, `2 flows`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

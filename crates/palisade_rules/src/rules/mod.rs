@@ -55,6 +55,20 @@ pub(crate) static OPERATION_RULES: &[&dyn OperationRule] = &[
     &operation::InjectionProneParameter,
     &operation::SeveralLiveVersionsOfOperation,
     &operation::DeprecatedOperationStillServed,
+    &operation::UnboundedFileUpload,
+    &operation::ListWithoutPageSizeLimit,
+    &operation::UrlValuedInput,
+    &operation::SensitiveBusinessFlowWithoutAntiAutomation,
+    &operation::XmlRequestBody,
+    &operation::PersonalDataInUnauthenticatedResponse,
+    &operation::OpenRedirectParameter,
+    &operation::WeakPasswordPolicy,
+    &operation::PasswordChangeWithoutCurrentPassword,
+    &operation::PersonalDataInUrl,
+    &operation::CollectionWideWrite,
+    &operation::TraceMethodExposed,
+    &operation::CallbackToCallerSuppliedUrl,
+    &operation::ErrorResponseExposesInternals,
 ];
 
 /// Checks of the document as a whole: servers and security schemes.
@@ -65,6 +79,13 @@ pub(crate) static API_RULES: &[&dyn ApiRule] = &[
     &api::BearerTokenWithoutFormat,
     &api::JwtBearerTokens,
     &api::ApiWithoutAuthentication,
+    &api::InsecureAuthorizationServerUrl,
+    &api::NonProductionServerPublished,
+    &api::NoRateLimitDocumented,
+    &api::OAuthWithoutScopes,
+    &api::CookieAuthenticationWithoutCsrfProtection,
+    &api::SecuredOperationsWithout401,
+    &api::ObjectOperationsWithout404,
 ];
 
 /// Rules that find specific weaknesses in elements.

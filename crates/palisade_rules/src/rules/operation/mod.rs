@@ -2,36 +2,64 @@
 //! operation against the OpenAPI document.
 
 mod admin_operation_guarded_like_user_operations;
+mod callback_to_caller_supplied_url;
+mod collection_wide_write;
 mod credential_operation_without_rate_limit;
 mod credentials_in_query_string;
 mod debug_or_test_endpoint;
 mod deprecated_operation_still_served;
+mod error_response_exposes_internals;
 mod injection_prone_parameter;
+mod list_without_page_size_limit;
 mod object_id_in_path;
+mod open_redirect_parameter;
 mod open_schema_on_account_write;
 mod operation_without_authentication;
+mod password_change_without_current_password;
+mod personal_data_in_unauthenticated_response;
+mod personal_data_in_url;
 mod privileged_property_writable;
 mod secret_in_response;
+mod sensitive_business_flow_without_anti_automation;
 mod several_live_versions_of_operation;
+mod trace_method_exposed;
 mod unbounded_array_input;
+mod unbounded_file_upload;
 mod unbounded_numeric_input;
 mod unbounded_string_input;
+mod url_valued_input;
+mod weak_password_policy;
+mod xml_request_body;
 
 pub(crate) use admin_operation_guarded_like_user_operations::AdminOperationGuardedLikeUserOperations;
+pub(crate) use callback_to_caller_supplied_url::CallbackToCallerSuppliedUrl;
+pub(crate) use collection_wide_write::CollectionWideWrite;
 pub(crate) use credential_operation_without_rate_limit::CredentialOperationWithoutRateLimit;
 pub(crate) use credentials_in_query_string::CredentialsInQueryString;
 pub(crate) use debug_or_test_endpoint::DebugOrTestEndpoint;
 pub(crate) use deprecated_operation_still_served::DeprecatedOperationStillServed;
+pub(crate) use error_response_exposes_internals::ErrorResponseExposesInternals;
 pub(crate) use injection_prone_parameter::InjectionProneParameter;
+pub(crate) use list_without_page_size_limit::ListWithoutPageSizeLimit;
 pub(crate) use object_id_in_path::ObjectIdInPath;
+pub(crate) use open_redirect_parameter::OpenRedirectParameter;
 pub(crate) use open_schema_on_account_write::OpenSchemaOnAccountWrite;
 pub(crate) use operation_without_authentication::OperationWithoutAuthentication;
+pub(crate) use password_change_without_current_password::PasswordChangeWithoutCurrentPassword;
+pub(crate) use personal_data_in_unauthenticated_response::PersonalDataInUnauthenticatedResponse;
+pub(crate) use personal_data_in_url::PersonalDataInUrl;
 pub(crate) use privileged_property_writable::PrivilegedPropertyWritable;
 pub(crate) use secret_in_response::SecretInResponse;
+pub(crate) use sensitive_business_flow_without_anti_automation::SensitiveBusinessFlowWithoutAntiAutomation;
 pub(crate) use several_live_versions_of_operation::SeveralLiveVersionsOfOperation;
+pub(crate) use trace_method_exposed::TraceMethodExposed;
 pub(crate) use unbounded_array_input::UnboundedArrayInput;
+pub(crate) use unbounded_file_upload::UnboundedFileUpload;
 pub(crate) use unbounded_numeric_input::UnboundedNumericInput;
 pub(crate) use unbounded_string_input::UnboundedStringInput;
+pub(crate) use url_valued_input::UrlValuedInput;
+pub(crate) use weak_password_policy::WeakPasswordPolicy;
+pub(crate) use xml_request_body::XmlRequestBody;
 
 use crate::spec_context::{OpCx, words};
 
@@ -158,15 +186,15 @@ pub(crate) enum Sensitive {
     Secret,
 }
 
-/// Classifies a property as a secret, from its name and schema (see
-/// `palisade_openapi::sensitive` for the name heuristic): passwords, card security codes and
-/// numbers, national ids and private keys are the worst; other credentials and secrets follow.
+/// Classifies a property as a secret, from its name and its sensitive-data category (computed
+/// by `palisade_openapi::sensitive` when the document was read): passwords, card security codes
+/// and numbers, national ids and private keys are the worst; other credentials and secrets follow.
 pub(crate) fn secret_kind(
     name: &str,
-    schema: Option<&palisade_openapi::Schema>,
+    category: Option<palisade_openapi::SensitiveCategory>,
 ) -> Option<Sensitive> {
     use palisade_openapi::SensitiveCategory as C;
-    let category = palisade_openapi::sensitive::classify(name, schema)?;
+    let category = category?;
     let w = words(name);
     let has = |x: &str| w.iter().any(|y| y == x);
     match category {
@@ -263,4 +291,56 @@ pub(crate) fn version_rank(path: &str) -> (u32, u32, u32) {
         return (major, stage, n);
     }
     (0, 0, 0)
+}
+
+/// Whether the path names a collection (its last segment is not a `{parameter}`).
+pub(crate) fn is_collection_path(path: &str) -> bool {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| !last.is_empty() && !last.starts_with('{'))
+}
+
+/// What a URL-valued input is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UrlInput {
+    /// Where the caller is sent back to (`redirect_uri`, `return_url`): open redirect.
+    Redirect,
+    /// What the server fetches or calls (`webhook_url`, `image_url`, `callback`): SSRF.
+    Fetched,
+}
+
+/// Whether an input carries a URL, judged by its format and name, and what it is for.
+pub(crate) fn url_input(input: &crate::spec_context::Input) -> Option<UrlInput> {
+    let s = input.schema;
+    if !(s.has_type("string") || s.types.is_empty()) || !s.enum_values.is_empty() {
+        return None;
+    }
+    let w = words(&input.name);
+    let has = |x: &str| w.iter().any(|y| y == x);
+    let url_format = matches!(
+        s.format.as_deref(),
+        Some("uri" | "url" | "iri" | "uri-reference" | "iri-reference" | "uri-template")
+    );
+    let url_name = has("url")
+        || has("uri")
+        || has("href")
+        || has("webhook")
+        || has("callback")
+        || has("endpoint")
+        || (has("link") && !has("id"));
+    if !(url_format || url_name) || crate::spec_context::is_credential_name(&input.name) {
+        return None;
+    }
+    let redirect = [
+        "redirect", "return", "success", "cancel", "failure", "next", "continue", "back", "logout",
+        "refresh",
+    ]
+    .iter()
+    .any(|x| has(x));
+    Some(if redirect {
+        UrlInput::Redirect
+    } else {
+        UrlInput::Fetched
+    })
 }

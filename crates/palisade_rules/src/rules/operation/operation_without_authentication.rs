@@ -86,8 +86,7 @@ impl OperationRule for OperationWithoutAuthentication {
         let deliberate = cx.op.security.declared_on_operation;
         let exposes = cx
             .response_properties()
-            .iter()
-            .any(|p| super::secret_kind(p.name, Some(p.schema)).is_some());
+            .any(|p| super::secret_kind(p.name, p.sensitive).is_some());
         let severity = if deliberate || !cx.spec.declares_auth {
             Severity::Low
         } else if cx.is_write() || exposes {

@@ -90,7 +90,7 @@ impl OperationRule for SecretInResponse {
             }
             // Secrets of nested, related objects are usually a reused type, not the object itself.
             let shallow = p.path.matches('.').count() <= 1;
-            match super::secret_kind(p.name, Some(p.schema)) {
+            match super::secret_kind(p.name, p.sensitive) {
                 Some(
                     super::Sensitive::Password
                     | super::Sensitive::CardSecurity

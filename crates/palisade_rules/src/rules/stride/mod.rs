@@ -121,10 +121,16 @@ pub(crate) fn element_baseline(
     let (title, description, severity, mitigation) = match (element.kind, stride) {
         (ElementKind::ExternalEntity, Stride::Spoofing) => (
             format!("Someone could pose as {me}"),
-            format!(
-                "{me} reaches {callees} with authentication: {}. Whoever holds or steals those credentials is {me} to the system.",
-                auth_summary(outbound)
-            ),
+            if outbound.is_empty() {
+                format!(
+                    "The model does not say how {me} proves who it is. Whoever holds or steals its credentials is {me} to the system."
+                )
+            } else {
+                format!(
+                    "{me} reaches {callees} with authentication: {}. Whoever holds or steals those credentials is {me} to the system.",
+                    auth_summary(outbound)
+                )
+            },
             if outbound.iter().any(|f| weak_auth(f.authentication)) {
                 Severity::Medium
             } else {
@@ -150,8 +156,22 @@ pub(crate) fn element_baseline(
         (ElementKind::Process, Stride::Spoofing) => (
             format!("Something could pose as {me}"),
             format!(
-                "{me} calls {callees} with authentication: {}. If its credentials leak, anything can act as {me}; callers reach it from {callers}.",
-                auth_summary(outbound)
+                "{}{}",
+                if outbound.is_empty() {
+                    format!(
+                        "The model does not say how {me} proves who it is to others; if its credentials leak, anything can act as {me}"
+                    )
+                } else {
+                    format!(
+                        "{me} calls {callees} with authentication: {}. If its credentials leak, anything can act as {me}",
+                        auth_summary(outbound)
+                    )
+                },
+                if inbound.is_empty() {
+                    ".".to_owned()
+                } else {
+                    format!("; callers reach it from {callers}.")
+                }
             ),
             if outbound.iter().any(|f| weak_auth(f.authentication)) && !outbound.is_empty() {
                 Severity::Medium
