@@ -40,6 +40,10 @@ enum Command {
     Rules(commands::rules::Args),
     /// Show what an OpenAPI document exposes: operations, security, servers, versions.
     Inventory(commands::inventory::Args),
+    /// Import a Threat Dragon, OTM, Threagile, pytm, Threat Composer or TMT model.
+    Import(commands::import::Args),
+    /// Export a model to Threat Dragon or OTM, or its open threats to Jira CSV or GitHub issues.
+    Export(commands::export::Args),
     /// Draw the model's data-flow diagram as SVG, Graphviz DOT or Mermaid.
     Diagram(commands::diagram::Args),
     /// Gate CI on the model's policy: unresolved threats, coverage, drift, assumptions, tickets.
@@ -71,6 +75,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
+        Command::Import(args) => commands::import::run(&args, color),
+        Command::Export(args) => commands::export::run(&args, color),
         Command::Diagram(args) => commands::diagram::run(&args, color),
         Command::Check(args) => commands::check::run(&args, color),
         Command::Threat(args) => commands::threat::run(&args, color),

@@ -4,6 +4,8 @@ pub mod analyze;
 pub mod check;
 pub mod diagram;
 pub mod diff;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod inventory;
 pub mod rules;
