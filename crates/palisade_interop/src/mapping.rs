@@ -1,10 +1,9 @@
 //! Words other tools use, mapped to the model's vocabulary: STRIDE categories, severities,
 //! protocols, kinds of element; and constructors for the model's parts.
 
-use palisade_diagnostics::Span;
 use palisade_model::{
-    Classification, DataAsset, DataCategory, DataId, ElementId, ElementKind, Flow, FlowId,
-    Severity, StoreKind, Stride, ThreatEntry, ThreatId, ThreatTarget,
+    Classification, DataAsset, DataCategory, DataId, ElementKind, Severity, StoreKind, Stride,
+    ThreatEntry, ThreatId, ThreatTarget,
 };
 
 /// The STRIDE category a tool names: `Information disclosure`, `Elevation of Privileges`, `I` …
@@ -138,28 +137,6 @@ pub(crate) fn credentials_asset() -> DataAsset {
         classification: Some(Classification::Restricted),
         categories: vec![DataCategory::Credentials],
         ..DataAsset::default()
-    }
-}
-
-/// A new flow with only its ends.
-pub(crate) fn flow(id: &str, from: &str, to: &str) -> Flow {
-    Flow {
-        id: FlowId::new(id),
-        from: ElementId::new(from),
-        to: ElementId::new(to),
-        name: None,
-        description: None,
-        protocol: None,
-        port: None,
-        authentication: None,
-        authorization: None,
-        encryption: None,
-        data: Vec::new(),
-        api: None,
-        bidirectional: false,
-        validated: None,
-        tags: Vec::new(),
-        span: Span::default(),
     }
 }
 

@@ -276,7 +276,7 @@ pub(crate) fn import(mut cx: Cx, root: &Node) -> Result<Imported, Vec<Diagnostic
         {
             nodes.remember(&format!("flow:{n}"), &id);
         }
-        let mut flow = mapping::flow(&id, &from, &to);
+        let mut flow = palisade_model::Flow::new(id.as_str(), from.as_str(), to.as_str());
         flow.name = name;
         flow.description = text(f, "description");
         if let Some(note) = text(f, "note") {

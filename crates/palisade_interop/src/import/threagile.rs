@@ -342,7 +342,7 @@ impl Importer {
                 continue;
             }
             let id = self.nodes.fresh(&format!("{from} {title}"), "link");
-            let mut f = mapping::flow(&id, &from, &to);
+            let mut f = palisade_model::Flow::new(id.as_str(), from.as_str(), to.as_str());
             f.name = Some(title.to_owned());
             f.description = text(link, "description");
             let protocol = text(link, "protocol").unwrap_or_default();

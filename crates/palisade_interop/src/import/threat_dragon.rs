@@ -491,7 +491,7 @@ impl Importer {
             label.as_deref().unwrap_or(&format!("{from} to {to}")),
             "flow",
         );
-        let mut f = mapping::flow(&id, &from, &to);
+        let mut f = palisade_model::Flow::new(id.as_str(), from.as_str(), to.as_str());
         f.name = label;
         f.description = text(props, "description");
         f.protocol = text(props, "protocol").and_then(|p| mapping::protocol(&p));

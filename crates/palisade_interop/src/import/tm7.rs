@@ -519,7 +519,7 @@ impl Importer<'_> {
             name.as_deref().unwrap_or(&format!("{from} to {to}")),
             "flow",
         );
-        let mut f = mapping::flow(&id, &from, &to);
+        let mut f = palisade_model::Flow::new(id.as_str(), from.as_str(), to.as_str());
         f.name = name;
         if let Some(ty) = child_text(value, "TypeId") {
             let lower = ty.to_ascii_lowercase();
