@@ -50,6 +50,8 @@ enum Command {
     Check(commands::check::Args),
     /// Record decisions about threats in the model (`palisade threat set ID --status …`).
     Threat(commands::threat::Args),
+    /// Record a review of the model against its OpenAPI documents (date, reviewer, spec hashes).
+    Review(commands::review::Args),
     /// Show what changed between two versions of a model or OpenAPI document (files or REV:path).
     Diff(commands::diff::Args),
 }
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args, color),
         Command::Threat(args) => commands::threat::run(&args, color),
         Command::Diff(args) => commands::diff::run(&args, color),
+        Command::Review(args) => commands::review::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -8,6 +8,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod inventory;
+pub mod review;
 pub mod rules;
 pub mod schema;
 pub mod threat;
