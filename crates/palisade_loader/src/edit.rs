@@ -982,4 +982,35 @@ policy: {}
             "{\n  \"palisade\": 1,\n  \"threats\": [\n    {\n      \"id\": \"b\",\n      \"status\": \"open\"\n    }\n  ]\n}"
         );
     }
+
+    #[test]
+    fn top_level_sections_are_replaced_or_added_in_place() {
+        let value = serde_json::json!({ "date": "2026-11-20", "specs": { "a.yaml": "sha256:00" } });
+        // Replaced: the comment before the next key stays with it.
+        let text = "palisade: 1\n# who checked\nreviewed:\n  date: 2026-01-01\n\n# the policy\npolicy:\n  fail_on: high\n";
+        let out = set_top_level("m.yaml", text, "reviewed", &value).unwrap();
+        assert_eq!(
+            out,
+            "palisade: 1\n# who checked\nreviewed:\n  date: 2026-11-20\n  specs:\n    a.yaml: \"sha256:00\"\n\n# the policy\npolicy:\n  fail_on: high\n"
+        );
+        // Added at the end, keeping CRLF line endings.
+        let out = set_top_level("m.yaml", "palisade: 1\r\n", "reviewed", &value).unwrap();
+        assert_eq!(
+            out,
+            "palisade: 1\r\nreviewed:\r\n  date: 2026-11-20\r\n  specs:\r\n    a.yaml: \"sha256:00\"\r\n"
+        );
+        // JSON keeps its key order and indentation.
+        let out = set_top_level(
+            "m.json",
+            "{\n    \"palisade\": 1,\n    \"system\": {}\n}\n",
+            "reviewed",
+            &value,
+        )
+        .unwrap();
+        assert!(
+            out.starts_with("{\n    \"palisade\": 1,\n    \"system\": {},\n    \"reviewed\": {"),
+            "{out}"
+        );
+        assert!(out.ends_with("}\n"));
+    }
 }
