@@ -39,6 +39,10 @@ enum Command {
     Rules(commands::rules::Args),
     /// Show what an OpenAPI document exposes: operations, security, servers, versions.
     Inventory(commands::inventory::Args),
+    /// Run the HTTP API for a team (SQLite by default, PostgreSQL with `--db postgres://…`).
+    Serve(commands::serve::Args),
+    /// Manage the server's users and API tokens.
+    Admin(commands::admin::Args),
 }
 
 /// What a command reports back to `main`.
@@ -62,6 +66,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
+        Command::Serve(args) => commands::serve::run(&args),
+        Command::Admin(args) => commands::admin::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
