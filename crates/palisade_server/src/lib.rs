@@ -15,6 +15,8 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
