@@ -101,7 +101,7 @@ fn http(
     body: Option<(&str, &[u8])>,
 ) -> std::io::Result<Reply> {
     let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.set_read_timeout(Some(Duration::from_mins(1)))?;
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nAuthorization: Bearer {token}\r\n"
     );
@@ -197,6 +197,9 @@ fn user(db: &str, name: &str) -> String {
         .to_owned()
 }
 
+/// `(model id, version, hash, text)` of a save the server acknowledged.
+type Acked = (String, i64, String, String);
+
 fn model_text(name: &str) -> String {
     format!("palisade: 1\nsystem:\n  name: {name}\n")
 }
@@ -222,7 +225,7 @@ fn every_acknowledged_version_survives_kill_9() {
     each_database(|db| {
         let token = user(&db.url, "writer");
         let mut server = Server::start(&db.url);
-        let acked: Arc<Mutex<Vec<(String, i64, String, String)>>> = Arc::default();
+        let acked: Arc<Mutex<Vec<Acked>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
         let count = Arc::new(AtomicUsize::new(0));
         let mut writers = Vec::new();
@@ -446,7 +449,7 @@ fn two_servers_on_one_database_never_overwrite_an_edit() {
         .expect("model");
         assert_eq!(
             latest.json["model"]["latest_version"],
-            1 + threats.len() as i64
+            1 + i64::try_from(threats.len()).expect("small")
         );
         let text = latest.json["latest"]["model"].as_str().expect("text");
         for (i, threat) in threats.iter().enumerate() {
