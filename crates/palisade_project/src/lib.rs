@@ -113,8 +113,14 @@ pub fn load(files: &[PathBuf]) -> Loaded {
                         continue;
                     };
                     let path = dir.join(rel);
+                    // A model named without a folder (`palisade.yaml`) lives in `.`.
+                    let root = if dir.as_os_str().is_empty() {
+                        PathBuf::from(".")
+                    } else {
+                        dir.clone()
+                    };
                     let options = LoadOptions {
-                        root: Some(dir.clone()),
+                        root: Some(root),
                         ..LoadOptions::default()
                     };
                     match palisade_openapi::load(&path, &options) {

@@ -41,15 +41,18 @@ pub struct Upload {
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     /// The model's text, YAML or JSON.
+    #[schema(max_length = 16_777_216)]
     pub model: String,
     /// `yaml` or `json`; guessed from the text when absent.
     #[serde(default)]
+    #[schema(max_length = 4)]
     pub format: Option<String>,
     /// Each OpenAPI document's text, by the relative path `apis[].spec` names it with.
     #[serde(default)]
     pub specs: BTreeMap<String, String>,
     /// A note saved with the version.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub message: Option<String>,
 }
 
@@ -269,6 +272,13 @@ fn problem(d: &Diagnostic, clean: &dyn Fn(&str) -> String, sources: &SourceMap) 
     d.message = clean(&d.message);
     d.help = d.help.iter().map(|h| clean(h)).collect();
     d.notes = d.notes.iter().map(|n| clean(n)).collect();
+    if d.message.starts_with("cannot read `") && !d.message.contains("root directory") {
+        d.help.push(
+            "send each document `apis[].spec` names with the model, in a JSON envelope: \
+             `{\"model\": \"…\", \"specs\": {\"<that path>\": \"…\"}}`"
+                .to_owned(),
+        );
+    }
     let span = d.primary_span();
     Problem {
         code: d.code.clone(),
@@ -298,7 +308,7 @@ pub struct DecisionPatch {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub status: Option<Option<String>>,
     /// `reduce`, `transfer`, `avoid` or `accept`.
     #[serde(
@@ -306,7 +316,7 @@ pub struct DecisionPatch {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub strategy: Option<Option<String>>,
     /// Why: required for `accept` and `transfer`.
     #[serde(
@@ -314,14 +324,14 @@ pub struct DecisionPatch {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub justification: Option<Option<String>>,
     #[serde(
         default,
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub owner: Option<Option<String>>,
     /// The tracking ticket: an id or URL.
     #[serde(
@@ -329,7 +339,7 @@ pub struct DecisionPatch {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub ticket: Option<Option<String>>,
     /// When the decision was made, `YYYY-MM-DD`; today (UTC) when left out.
     #[serde(
@@ -337,7 +347,7 @@ pub struct DecisionPatch {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub date: Option<Option<String>>,
     /// Who verified the decision.
     #[serde(
@@ -345,7 +355,7 @@ pub struct DecisionPatch {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub checked_by: Option<Option<String>>,
 }
 
@@ -372,6 +382,9 @@ pub fn decision_etag(entry: Option<&ThreatEntry>) -> String {
     );
     format!("\"d-{}\"", &crate::store::sha256_hex(text.as_bytes())[..16])
 }
+
+/// The longest text a decision field may hold.
+pub const MAX_FIELD: usize = 2000;
 
 /// Applies `patch` to the decision about threat `id` in `model`; returns the entry after.
 pub fn apply_decision(

@@ -5,7 +5,7 @@ use std::io::Read as _;
 
 use anyhow::Context as _;
 use palisade_server::Store;
-use palisade_server::store::Scope;
+use palisade_server::store::{AuditRecord, Scope};
 
 use crate::Outcome;
 
@@ -74,6 +74,21 @@ async fn open(db: &str) -> anyhow::Result<Store> {
         .with_context(|| format!("cannot open the database `{db}`"))
 }
 
+/// Records an admin command in the audit log: who ran it (the operating-system user) and what.
+async fn audit(store: &Store, action: &str, after: serde_json::Value) -> anyhow::Result<()> {
+    let who = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+    let record = AuditRecord {
+        actor: format!("admin:{who}"),
+        action: action.to_owned(),
+        after: Some(after),
+        ..AuditRecord::default()
+    };
+    store
+        .append_audit(None, &record)
+        .await
+        .context("cannot write the audit log")
+}
+
 async fn admin(command: &AdminCommand) -> anyhow::Result<Outcome> {
     match command {
         AdminCommand::CreateUser { db, name } => {
@@ -94,6 +109,12 @@ async fn admin(command: &AdminCommand) -> anyhow::Result<Outcome> {
             let hash = palisade_server::auth::hash_password(password)?;
             let store = open(db).await?;
             let user = store.create_user(name, &hash).await?;
+            audit(
+                &store,
+                "user.create",
+                serde_json::json!({"user": user.name}),
+            )
+            .await?;
             store.close().await;
             eprintln!("created user `{}`", user.name);
         }
@@ -102,6 +123,9 @@ async fn admin(command: &AdminCommand) -> anyhow::Result<Outcome> {
             let store = open(db).await?;
             let (token, digest) = palisade_server::auth::new_token();
             let info = store.create_token(user, &digest, scope).await?;
+            let after =
+                serde_json::json!({"token": info.id, "user": info.user, "scope": info.scope});
+            audit(&store, "token.create", after).await?;
             store.close().await;
             crate::output::print_stdout(&format!("{token}\n"))?;
             eprintln!(
@@ -114,6 +138,7 @@ async fn admin(command: &AdminCommand) -> anyhow::Result<Outcome> {
         AdminCommand::RevokeToken { db, id } => {
             let store = open(db).await?;
             store.revoke_token(id, None).await?;
+            audit(&store, "token.revoke", serde_json::json!({"token": id})).await?;
             store.close().await;
             eprintln!("revoked token {id}");
         }

@@ -106,6 +106,13 @@ pub fn openapi() -> Value {
     doc
 }
 
+/// The OpenAPI document as committed at `docs/server/openapi.json` (pretty, final newline).
+pub fn openapi_json() -> String {
+    let mut text = serde_json::to_string_pretty(&openapi()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// What the annotations cannot say once for every operation: the security schemes, the error
 /// responses every operation may give, and the schemas of the engine's types (from `schemars`).
 fn finish_document(doc: &mut Value) {
@@ -136,10 +143,13 @@ fn finish_document(doc: &mut Value) {
             schemas[name] = schema;
         }
     }
-    let error = json!({
-        "description": "An error: `{\"error\": {\"code\", \"message\"}}`",
-        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+    components["responses"] = json!({
+        "Error": {
+            "description": "An error: `{\"error\": {\"code\", \"message\"}}`",
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+        }
     });
+    let error = json!({ "$ref": "#/components/responses/Error" });
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;
     };

@@ -166,7 +166,7 @@ pub async fn create_model(
 
 /// A model with its latest version; the `ETag` header is what an update must send in `If-Match`.
 #[utoipa::path(get, path = "/api/models/{id}", tag = "models",
-    params(("id" = String, Path, description = "The model's id")),
+    params(("id" = String, Path, description = "The model's id", max_length = 64)),
     responses((status = 200, description = "The model", body = ModelView)))]
 pub async fn get_model(
     State(state): State<AppState>,
@@ -200,8 +200,8 @@ pub async fn get_model(
 /// overwritten: every save is a new version.
 #[utoipa::path(put, path = "/api/models/{id}", tag = "models",
     params(
-        ("id" = String, Path, description = "The model's id"),
-        ("If-Match" = String, Header, description = "The ETag of the version edited, such as `\"v3\"`"),
+        ("id" = String, Path, description = "The model's id", max_length = 64),
+        ("If-Match" = String, Header, description = "The ETag of the version edited, such as `\"v3\"`", max_length = 200),
     ),
     request_body(description = "A Palisade model (YAML or JSON), or an envelope with its OpenAPI documents",
         content(
@@ -280,7 +280,7 @@ pub async fn update_model(
 /// Deletes a model (owners only): it disappears for everyone. Its versions and audit entries
 /// are kept in the database.
 #[utoipa::path(delete, path = "/api/models/{id}", tag = "models",
-    params(("id" = String, Path, description = "The model's id")),
+    params(("id" = String, Path, description = "The model's id", max_length = 64)),
     responses((status = 204, description = "Deleted")))]
 pub async fn delete_model(
     State(state): State<AppState>,
@@ -306,7 +306,7 @@ pub async fn delete_model(
 
 /// The model's history: every saved version, newest first.
 #[utoipa::path(get, path = "/api/models/{id}/versions", tag = "models",
-    params(("id" = String, Path, description = "The model's id")),
+    params(("id" = String, Path, description = "The model's id", max_length = 64)),
     responses((status = 200, description = "Versions, newest first", body = [VersionInfo])))]
 pub async fn list_versions(
     State(state): State<AppState>,
@@ -320,8 +320,8 @@ pub async fn list_versions(
 /// One version with its model text and OpenAPI documents.
 #[utoipa::path(get, path = "/api/models/{id}/versions/{version}", tag = "models",
     params(
-        ("id" = String, Path, description = "The model's id"),
-        ("version" = i64, Path, description = "The version number, from 1"),
+        ("id" = String, Path, description = "The model's id", max_length = 64),
+        ("version" = i64, Path, description = "The version number, from 1", minimum = 1),
     ),
     responses((status = 200, description = "The version", body = VersionView)))]
 pub async fn get_version(
@@ -340,7 +340,7 @@ pub async fn get_version(
 
 /// The model's audit log, newest first.
 #[utoipa::path(get, path = "/api/models/{id}/audit", tag = "access",
-    params(("id" = String, Path, description = "The model's id"), AuditQuery),
+    params(("id" = String, Path, description = "The model's id", max_length = 64), AuditQuery),
     responses((status = 200, description = "Audit entries, newest first", body = [AuditEntry])))]
 pub async fn model_audit(
     State(state): State<AppState>,
@@ -365,7 +365,7 @@ pub struct Member {
 
 /// Who has which role on the model.
 #[utoipa::path(get, path = "/api/models/{id}/roles", tag = "access",
-    params(("id" = String, Path, description = "The model's id")),
+    params(("id" = String, Path, description = "The model's id", max_length = 64)),
     responses((status = 200, description = "Members by name", body = [Member])))]
 pub async fn list_roles(
     State(state): State<AppState>,
@@ -387,6 +387,7 @@ pub async fn list_roles(
 #[serde(deny_unknown_fields)]
 pub struct RoleRequest {
     /// `owner`, `editor` or `viewer`.
+    #[schema(max_length = 6)]
     pub role: String,
 }
 
@@ -404,8 +405,8 @@ fn role_error(error: RoleChangeError) -> ApiError {
 /// Gives a user a role on the model (owners only).
 #[utoipa::path(put, path = "/api/models/{id}/roles/{user}", tag = "access",
     params(
-        ("id" = String, Path, description = "The model's id"),
-        ("user" = String, Path, description = "The user's name"),
+        ("id" = String, Path, description = "The model's id", max_length = 64),
+        ("user" = String, Path, description = "The user's name", max_length = 64),
     ),
     request_body = RoleRequest,
     responses(
@@ -443,8 +444,8 @@ pub async fn set_role(
 /// Takes a user's role on the model away (owners only).
 #[utoipa::path(delete, path = "/api/models/{id}/roles/{user}", tag = "access",
     params(
-        ("id" = String, Path, description = "The model's id"),
-        ("user" = String, Path, description = "The user's name"),
+        ("id" = String, Path, description = "The model's id", max_length = 64),
+        ("user" = String, Path, description = "The user's name", max_length = 64),
     ),
     responses(
         (status = 204, description = "Removed"),

@@ -185,6 +185,7 @@ pub async fn list_tokens(
 pub struct NewToken {
     /// `read` or `write` (default `read`).
     #[serde(default)]
+    #[schema(max_length = 5)]
     pub scope: Option<String>,
 }
 
@@ -245,7 +246,7 @@ async fn audit_token(
 
 /// Revokes one of the caller's tokens; it stops working at once.
 #[utoipa::path(delete, path = "/api/tokens/{token_id}", tag = "session",
-    params(("token_id" = String, Path, description = "The token's id")),
+    params(("token_id" = String, Path, description = "The token's id", max_length = 64)),
     responses((status = 204, description = "Revoked")))]
 pub async fn revoke_token(
     State(state): State<AppState>,
@@ -279,8 +280,10 @@ pub async fn revoke_token(
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only entries older than this sequence number (for the next page).
+    #[param(minimum = 1)]
     pub before: Option<i64>,
     /// At most this many entries (1–500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 

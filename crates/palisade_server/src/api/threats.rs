@@ -25,6 +25,7 @@ use crate::store::{AuditRecord, NewVersion, Role, SaveOutcome};
 #[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// A version number; the latest when left out.
+    #[param(minimum = 1)]
     pub version: Option<i64>,
 }
 
@@ -77,7 +78,7 @@ pub struct DecisionView {
 
 /// The threats the engine finds in a version of the model (the latest by default).
 #[utoipa::path(get, path = "/api/models/{id}/analysis", tag = "threats",
-    params(("id" = String, Path, description = "The model's id"), VersionQuery),
+    params(("id" = String, Path, description = "The model's id", max_length = 64), VersionQuery),
     responses((status = 200, description = "The threats, most severe first", body = AnalysisView)))]
 pub async fn analysis(
     State(state): State<AppState>,
@@ -102,8 +103,8 @@ pub async fn analysis(
 /// One threat of the latest version, with the ETag of its decision.
 #[utoipa::path(get, path = "/api/models/{id}/threats/{threat_id}", tag = "threats",
     params(
-        ("id" = String, Path, description = "The model's id"),
-        ("threat_id" = String, Path, description = "The threat's stable id, `TH-` and 12 hex digits"),
+        ("id" = String, Path, description = "The model's id", max_length = 64),
+        ("threat_id" = String, Path, description = "The threat's stable id, `TH-` and 12 hex digits", max_length = 64),
     ),
     responses((status = 200, description = "The threat", body = ThreatView)))]
 pub async fn get_threat(
@@ -145,9 +146,9 @@ const ATTEMPTS: usize = 8;
 /// model do not conflict: the decision is applied on top of them.
 #[utoipa::path(patch, path = "/api/models/{id}/threats/{threat_id}", tag = "threats",
     params(
-        ("id" = String, Path, description = "The model's id"),
-        ("threat_id" = String, Path, description = "The threat's stable id"),
-        ("If-Match" = String, Header, description = "The ETag of the decision as last read"),
+        ("id" = String, Path, description = "The model's id", max_length = 64),
+        ("threat_id" = String, Path, description = "The threat's stable id", max_length = 64),
+        ("If-Match" = String, Header, description = "The ETag of the decision as last read", max_length = 200),
     ),
     request_body = DecisionPatch,
     responses(
