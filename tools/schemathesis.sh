@@ -12,10 +12,10 @@ palisade=${1:-target/debug/palisade}
 max_examples=${SCHEMATHESIS_MAX_EXAMPLES:-25}
 max_time=${SCHEMATHESIS_MAX_TIME:-240}
 
-if ! command -v schemathesis >/dev/null 2>&1; then
+if ! python3 -c 'import schemathesis' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check schemathesis
-  command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 fi
+schemathesis() { python3 -m schemathesis.cli "$@"; }
 
 work=$(mktemp -d)
 server_pid=

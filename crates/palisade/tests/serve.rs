@@ -466,3 +466,38 @@ fn two_servers_on_one_database_never_overwrite_an_edit() {
         }
     });
 }
+
+#[test]
+fn admin_commands_refuse_bad_input_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("palisade.db").display().to_string();
+    let mut short = Command::new(binary())
+        .args(["admin", "create-user", "--db", &db, "--name", "alice"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("admin");
+    short
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"short\n")
+        .expect("write");
+    let out = short.wait_with_output().expect("exit");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8 characters"));
+    let out = Command::new(binary())
+        .args(["admin", "create-token", "--db", &db, "--user", "nobody"])
+        .output()
+        .expect("admin");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user named `nobody`"));
+    assert!(out.stdout.is_empty(), "no token is printed");
+    let out = Command::new(binary())
+        .args(["serve", "--db", "mysql://x", "--bind", "127.0.0.1:0"])
+        .output()
+        .expect("serve");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}

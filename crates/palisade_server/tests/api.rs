@@ -707,3 +707,41 @@ async fn the_audit_log_refuses_changes_and_deletions() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn an_internal_error_is_answered_generically_with_a_request_id() {
+    let db = palisade_server::testing::sqlite();
+    let api = Api::new(&db).await;
+    let alice = api.user("alice").await;
+    let r = api
+        .call(
+            "POST",
+            "/api/models",
+            Some(&alice),
+            &[],
+            Some(("application/yaml", SMALL_MODEL.as_bytes().to_vec())),
+        )
+        .await;
+    let model = r.json["id"].as_str().expect("id").to_owned();
+    // Damage the stored version behind the server's back.
+    let (url, _) = palisade_server::store::database_url(&db.url).expect("url");
+    let pool = sqlx::AnyPool::connect(&url).await.expect("pool");
+    sqlx::query("UPDATE model_versions SET body = 'palisade: [' WHERE model_id = $1")
+        .bind(&model)
+        .execute(&pool)
+        .await
+        .expect("update");
+    pool.close().await;
+    let r = api
+        .get(&format!("/api/models/{model}/analysis"), &alice)
+        .await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.json["error"]["code"], "internal");
+    let id = r.header("x-request-id").expect("a request id").to_owned();
+    assert_eq!(r.json["error"]["request_id"], id.as_str());
+    assert!(
+        !r.text.contains("no longer loads") && !r.text.contains("palisade: ["),
+        "{}",
+        r.text
+    );
+}
