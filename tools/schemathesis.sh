@@ -40,16 +40,14 @@ done
 url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$work/serve.out")
 [ -n "$url" ] || { echo "the server did not start:"; cat "$work/serve.err"; exit 1; }
 
-# Models to find, so that routes under /api/models/{id} reach their logic instead of 404.
-curl -sS -f -o "$work/shop.json" -X POST "$url/api/models" -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/yaml' --data-binary @examples/shop.yaml || true
+# A model with threats to find, so that routes under /api/models/{id} reach their logic.
+python3 -c 'import json; print(json.dumps({"model": open("examples/shop.yaml").read(),
+  "specs": {"openapi/shop.yaml": open("examples/openapi/shop.yaml").read()}}))' >"$work/shop.json"
 created=$(curl -sS -f -X POST "$url/api/models" -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/yaml' --data-binary @examples/shop.yaml 2>/dev/null \
-  || curl -sS -f -X POST "$url/api/models" -H "Authorization: Bearer $token" \
-       -H 'Content-Type: application/yaml' --data-binary $'palisade: 1\nsystem:\n  name: Fuzzed\n')
+  -H 'Content-Type: application/json' --data-binary @"$work/shop.json")
 model=$(printf '%s' "$created" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 threat=$(curl -sS -f "$url/api/models/$model/analysis" -H "Authorization: Bearer $token" \
-  | python3 -c 'import json,sys; t=json.load(sys.stdin)["threats"]; print(t[0]["id"] if t else "TH-000000000000")')
+  | python3 -c 'import json,sys; t=json.load(sys.stdin)["threats"]; print(t[0]["id"])')
 cat >"$work/schemathesis.toml" <<TOML
 [parameters]
 "path.id" = "$model"

@@ -232,9 +232,10 @@ fn every_acknowledged_version_survives_kill_9() {
         for w in 0..4 {
             let (addr, token) = (server.addr.clone(), token.clone());
             let (acked, stop, count) = (Arc::clone(&acked), Arc::clone(&stop), Arc::clone(&count));
+            // Each writer's model exists before the load starts, so the kill lands on saves.
+            let first = model_text(&format!("writer {w} v1"));
+            let id = create(&addr, &token, ("application/yaml", first.as_bytes()));
             writers.push(std::thread::spawn(move || {
-                let first = model_text(&format!("writer {w} v1"));
-                let id = create(&addr, &token, ("application/yaml", first.as_bytes()));
                 let mut version = 1;
                 // Bounded: stops on the kill, or after 2000 saves.
                 for _ in 0..2000 {

@@ -145,6 +145,17 @@ pub fn parse_upload(content_type: Option<&str>, bytes: &[u8]) -> Result<Upload, 
     }
     for path in envelope.specs.keys() {
         check_spec_path(path).map_err(ApiError::bad_request)?;
+        // A path cannot be both a document and a folder of another one.
+        let folder = format!("{path}/");
+        if let Some(inner) = envelope
+            .specs
+            .keys()
+            .find(|other| other.starts_with(&folder))
+        {
+            return Err(ApiError::bad_request(format!(
+                "document path `{path}` is also the folder of `{inner}`"
+            )));
+        }
     }
     if let Some(message) = &envelope.message
         && message.chars().count() > 1000

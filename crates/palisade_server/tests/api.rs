@@ -451,6 +451,17 @@ async fn an_invalid_model_is_refused_with_every_problem_and_its_place() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let envelope = json!({"model": SMALL_MODEL, "specs": {"a.yaml": "x", "a.yaml/b.yaml": "y"}});
+    let r = api
+        .call(
+            "POST",
+            "/api/models",
+            Some(&alice),
+            &[],
+            Some(("application/json", envelope.to_string().into_bytes())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
     // Neither a model nor a known type.
     let r = api
         .call(
