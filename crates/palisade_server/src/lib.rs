@@ -88,6 +88,7 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     api::router()
+        .fallback(|| async { error::ApiError::not_found("route") })
         .layer(from_fn_with_state(state.clone(), limits::rate_limit))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(CatchPanicLayer::custom(http::panic_response))

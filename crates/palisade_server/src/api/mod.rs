@@ -75,24 +75,24 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(threats::get_threat, threats::decide))
 }
 
-/// The API router: every documented route, `/api/openapi.json`, and a JSON 404 for the rest.
+/// The API router: every documented route and `/api/openapi.json` (the JSON 404 for every
+/// other path is added by [`crate::app`], so that other routers, such as the web pages', can
+/// be merged with this one first).
 pub fn router() -> Router<AppState> {
     let (router, _) = documented().split_for_parts();
     let doc = Arc::new(openapi());
-    router
-        .route(
-            "/api/openapi.json",
-            get(move || {
-                let doc = Arc::clone(&doc);
-                async move {
-                    (
-                        [(axum::http::header::CACHE_CONTROL, "no-cache")],
-                        axum::Json((*doc).clone()),
-                    )
-                }
-            }),
-        )
-        .fallback(|| async { ApiError::not_found("route") })
+    router.route(
+        "/api/openapi.json",
+        get(move || {
+            let doc = Arc::clone(&doc);
+            async move {
+                (
+                    [(axum::http::header::CACHE_CONTROL, "no-cache")],
+                    axum::Json((*doc).clone()),
+                )
+            }
+        }),
+    )
 }
 
 /// Routes that answer without a signed-in user.
