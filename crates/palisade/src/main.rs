@@ -54,6 +54,10 @@ enum Command {
     Review(commands::review::Args),
     /// Show what changed between two versions of a model or OpenAPI document (files or REV:path).
     Diff(commands::diff::Args),
+    /// Run the HTTP API for a team (SQLite by default, PostgreSQL with `--db postgres://…`).
+    Serve(commands::serve::Args),
+    /// Manage the server's users and API tokens.
+    Admin(commands::admin::Args),
 }
 
 /// What a command reports back to `main`.
@@ -84,6 +88,8 @@ fn main() -> ExitCode {
         Command::Threat(args) => commands::threat::run(&args, color),
         Command::Diff(args) => commands::diff::run(&args, color),
         Command::Review(args) => commands::review::run(&args, color),
+        Command::Serve(args) => commands::serve::run(&args),
+        Command::Admin(args) => commands::admin::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

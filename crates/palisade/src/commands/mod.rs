@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod admin;
 pub mod analyze;
 pub mod check;
 pub mod diagram;
@@ -11,5 +12,6 @@ pub mod inventory;
 pub mod review;
 pub mod rules;
 pub mod schema;
+pub mod serve;
 pub mod threat;
 pub mod validate;
