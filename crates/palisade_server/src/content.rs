@@ -508,6 +508,54 @@ pub fn today() -> Date {
     })
 }
 
+/// The stored text with the decision about `id` set to `after`, edited in place so that the
+/// person's comments, order and formatting stay (`palisade_loader::set_threat_fields`, as
+/// `palisade threat set` does). `None` when a field the decision had was cleared: the editor
+/// only sets keys, so the caller falls back to [`serialize`].
+pub fn edit_decision(
+    text: &str,
+    format: &str,
+    before: Option<&ThreatEntry>,
+    after: &ThreatEntry,
+) -> Option<String> {
+    use palisade_loader::FieldValue;
+    let field = |e: &ThreatEntry| -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("status", e.status.map(|s| s.as_str().to_owned())),
+            ("strategy", e.strategy.map(|s| s.as_str().to_owned())),
+            ("justification", e.justification.clone()),
+            ("owner", e.owner.clone()),
+            (
+                "ticket",
+                e.ticket
+                    .as_ref()
+                    .and_then(|t| t.url.clone().or_else(|| t.id.clone())),
+            ),
+            ("date", e.date.map(|d| d.to_string())),
+            ("checked_by", e.checked_by.clone()),
+        ]
+    };
+    let old = before.map(field).unwrap_or_default();
+    let new = field(after);
+    let cleared = old
+        .iter()
+        .zip(&new)
+        .any(|((_, was), (_, now))| was.is_some() && now.is_none());
+    if cleared {
+        return None;
+    }
+    let fields: Vec<(&str, FieldValue)> = new
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, FieldValue::Text(v))))
+        .collect();
+    let label = if format == "json" {
+        "model.json"
+    } else {
+        "model.yaml"
+    };
+    palisade_loader::set_threat_fields(label, text, after.id.as_str(), &fields).ok()
+}
+
 /// The model written back in its format (the serializer does not keep comments).
 pub fn serialize(model: &Model, format: &str) -> Result<String, ApiError> {
     let text = if format == "json" {

@@ -356,6 +356,19 @@ async fn a_decision_is_saved_as_a_version_audited_and_guarded_by_its_etag() {
                 && text.contains("justification: internal only"),
             "{text}"
         );
+        // The person's comments survive: the decision was edited into the text, not re-serialized.
+        let v1 = api
+            .get(&format!("/api/models/{model}/versions/1"), &alice)
+            .await;
+        let comments = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.trim_start().starts_with('#'))
+                .map(str::to_owned)
+                .collect()
+        };
+        let before = comments(v1.json["model"].as_str().expect("text"));
+        assert!(!before.is_empty(), "the shop example has comments");
+        assert_eq!(comments(text), before);
         let analysis = api
             .get(&format!("/api/models/{model}/analysis"), &alice)
             .await;

@@ -193,7 +193,13 @@ pub async fn decide(
         }
         let mut model = analyzed.model.clone();
         let after = content::apply_decision(&mut model, &threat_id, &patch, content::today())?;
-        let body = content::serialize(&model, &stored.format)?;
+        // Edit the stored text in place (comments stay); re-serialize only when a field was
+        // cleared, which the editor cannot do.
+        let body =
+            match content::edit_decision(&stored.body, &stored.format, before.as_ref(), &after) {
+                Some(text) => text,
+                None => content::serialize(&model, &stored.format)?,
+            };
         let checked = check_blocking(stored.format.clone(), body.clone(), stored.specs.clone())
             .await?
             .map_err(invalid_model)?;
