@@ -162,7 +162,12 @@ fn references(cx: &mut Ctx, defined: &Defined) {
                 .help
                 .push(format!("define it under `{}:`", site.kind.section())),
             None => d.help.push(format!(
-                "add a {noun} with this id under `{}:`, or use an existing one",
+                "add {} {noun} with this id under `{}:`, or use an existing one",
+                if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                },
                 site.kind.section()
             )),
         }
