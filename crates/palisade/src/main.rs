@@ -47,6 +47,8 @@ enum Command {
     Threat(commands::threat::Args),
     /// Show what changed between two versions of a model or OpenAPI document (files or REV:path).
     Diff(commands::diff::Args),
+    /// Write the threat model report: HTML, PDF, Markdown, JSON, CSV or SARIF.
+    Report(commands::report::Args),
 }
 
 /// What a command reports back to `main`.
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args, color),
         Command::Threat(args) => commands::threat::run(&args, color),
         Command::Diff(args) => commands::diff::run(&args, color),
+        Command::Report(args) => commands::report::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

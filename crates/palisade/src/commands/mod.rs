@@ -6,6 +6,7 @@ pub mod diagram;
 pub mod diff;
 pub mod init;
 pub mod inventory;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod threat;
