@@ -20,12 +20,11 @@
     var body = table.tBodies[0];
     if (!head || !body) return;
     Array.prototype.forEach.call(head.cells, function (th, index) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "sort";
-      while (th.firstChild) button.appendChild(th.firstChild);
-      th.appendChild(button);
-      button.addEventListener("click", function () {
+      // The header itself is the control (its text stays in the cell, which print needs).
+      th.tabIndex = 0;
+      th.classList.add("sorts");
+      th.setAttribute("title", "Sort by this column");
+      function sort() {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(head.cells, function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
@@ -39,6 +38,13 @@
           Array.prototype.forEach.call(row.cells, function (cell) { cell.classList.remove("same"); });
           body.appendChild(row);
         });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          sort();
+        }
       });
     });
   });
