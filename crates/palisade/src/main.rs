@@ -58,6 +58,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// Manage the server's users and API tokens.
     Admin(commands::admin::Args),
+    /// Write the threat model report: HTML, PDF, Markdown, JSON, CSV or SARIF.
+    Report(commands::report::Args),
 }
 
 /// What a command reports back to `main`.
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::Review(args) => commands::review::run(&args, color),
         Command::Serve(args) => commands::serve::run(&args),
         Command::Admin(args) => commands::admin::run(&args),
+        Command::Report(args) => commands::report::run(&args, color),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -159,7 +159,9 @@ fn reorder(
             (key, pos[v], v)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Positions are distinct within a layer, so the order is total: an unstable sort (no
+    // buffer to allocate) gives the same result.
+    keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     for (i, (_, _, v)) in keyed.into_iter().enumerate() {
         layer[i] = v;
         pos[v] = i;

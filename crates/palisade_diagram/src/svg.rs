@@ -43,13 +43,17 @@ const STYLE: &str = "
 .palisade-dfd .legend text { font-size: 11px; }
 ";
 
-/// Numbers with at most one decimal.
+/// Numbers with at most one decimal. Written from whole tenths with integer formatting: exact
+/// float formatting (`{:.1}`) was an eighth of the time of drawing a 10,000-element model.
 fn num(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{}", r as i64)
+    // Coordinates are far below where `i64` tenths would lose precision.
+    let tenths = (v * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.unsigned_abs();
+    if t.is_multiple_of(10) {
+        format!("{sign}{}", t / 10)
     } else {
-        format!("{r:.1}")
+        format!("{sign}{}.{}", t / 10, t % 10)
     }
 }
 
@@ -649,4 +653,21 @@ fn draw_legend(out: &mut String, options: &Options, x: f64, y: f64, w: f64) {
         );
     }
     out.push_str("</g>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_have_at_most_one_decimal() {
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(12.04), "12");
+        assert_eq!(num(12.05), "12.1");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(-0.5), "-0.5");
+        assert_eq!(num(-0.04), "0");
+        assert_eq!(num(-13.25), "-13.3");
+        assert_eq!(num(103_144.0), "103144");
+    }
 }

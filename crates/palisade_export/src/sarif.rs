@@ -303,6 +303,48 @@ impl Builder {
         });
     }
 
+    /// Declares the check codes of `palisade check` and adds the items of `report` that are not
+    /// about a threat (threats are added with [`Builder::add_threat`]); results without a
+    /// location point at the report's model file.
+    pub fn add_check_report(&mut self, report: &palisade_check::Report) {
+        for meta in palisade_check::codes::CHECKS {
+            if !self.rules.contains_key(meta.code) {
+                self.add_rule(check_rule(meta));
+            }
+        }
+        self.fallback(&report.file);
+        for item in report
+            .items
+            .iter()
+            .filter(|i| i.code != palisade_check::codes::UNRESOLVED_THREAT)
+        {
+            let mut properties = serde_json::Map::new();
+            properties.insert("failsPolicy".into(), item.fails.into());
+            properties.insert("category".into(), item.category.title().into());
+            self.add(Finding {
+                rule: item.code.to_owned(),
+                severity: if item.fails {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                message: format!("{}. {}", item.message, item.help.join(" ")),
+                location: item.location.as_ref().map(|l| {
+                    (
+                        l.file.to_string(),
+                        l.line,
+                        l.column,
+                        l.span.end.line,
+                        l.span.end.col,
+                    )
+                }),
+                fingerprint: format!("{}:{}:{}", report.file, item.code, item.key),
+                suppression: None,
+                properties,
+            });
+        }
+    }
+
     /// Adds a result of the caller's own (its rule must be declared with [`Builder::add_rule`]).
     pub fn add(&mut self, finding: Finding) {
         self.findings.push(finding);

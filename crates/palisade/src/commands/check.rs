@@ -141,7 +141,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     })
 }
 
-fn check_one(
+pub(crate) fn check_one(
     input: &Input,
     missing: &[palisade_project::MissingSpec],
     file_policy: Option<&Policy>,
@@ -361,50 +361,17 @@ fn summary(r: &Report) -> String {
 /// SARIF: every threat (decided ones suppressed, with their justification) and every check item
 /// that is not about a threat already in the log.
 fn sarif(checked: &[Checked]) -> String {
-    use palisade_export::sarif::{Builder, Finding, Options, check_rule};
+    use palisade_export::sarif::{Builder, Options};
     let mut b = Builder::new(Options {
         base: std::env::current_dir().ok(),
         ..Options::default()
     });
-    for meta in palisade_check::codes::CHECKS {
-        b.add_rule(check_rule(meta));
-    }
     for c in checked {
         b.fallback(&c.report.file);
         for t in &c.threats {
             b.add_threat(t);
         }
-        for item in c
-            .report
-            .items
-            .iter()
-            .filter(|i| i.code != palisade_check::codes::UNRESOLVED_THREAT)
-        {
-            let mut properties = serde_json::Map::new();
-            properties.insert("failsPolicy".into(), item.fails.into());
-            properties.insert("category".into(), item.category.title().into());
-            b.add(Finding {
-                rule: item.code.to_owned(),
-                severity: if item.fails {
-                    Severity::High
-                } else {
-                    Severity::Medium
-                },
-                message: format!("{}. {}", item.message, item.help.join(" ")),
-                location: item.location.as_ref().map(|l| {
-                    (
-                        l.file.to_string(),
-                        l.line,
-                        l.column,
-                        l.span.end.line,
-                        l.span.end.col,
-                    )
-                }),
-                fingerprint: format!("{}:{}:{}", c.report.file, item.code, item.key),
-                suppression: None,
-                properties,
-            });
-        }
+        b.add_check_report(&c.report);
     }
     b.render()
 }

@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod inventory;
+pub mod report;
 pub mod review;
 pub mod rules;
 pub mod schema;
