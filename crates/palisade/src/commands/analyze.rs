@@ -96,10 +96,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
             crate::output::print_stdout(&crate::threats::human(&threats, &sources, color))?;
         }
         Format::Json => {
-            let text = serde_json::to_string_pretty(&palisade_rules::Analysis {
-                threats: threats.clone(),
-            })?;
-            crate::output::print_stdout(&format!("{text}\n"))?;
+            crate::output::print_json(&palisade_rules::AnalysisRef { threats: &threats })?;
         }
     }
     let failing = threats
