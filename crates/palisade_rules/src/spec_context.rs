@@ -321,8 +321,8 @@ impl<'s> OpCx<'s> {
 
     /// Every input value: parameters (with their schema) and request properties, as
     /// `(name, schema, location, where)`.
-    pub fn inputs(&self) -> Vec<Input<'s>> {
-        let mut out: Vec<Input<'s>> = self
+    pub fn inputs(&self) -> Vec<Input<'_>> {
+        let mut out: Vec<Input<'_>> = self
             .op
             .parameters
             .iter()
@@ -333,8 +333,8 @@ impl<'s> OpCx<'s> {
                     .or_else(|| p.content.values().find_map(|m| m.schema))
                     .and_then(|id| self.spec.schema(id))?;
                 Some(Input {
-                    name: p.name.clone(),
-                    path: p.name.clone(),
+                    name: &p.name,
+                    path: &p.name,
                     schema,
                     location: &p.location,
                     kind: InputKind::Parameter(p.r#in),
@@ -346,8 +346,8 @@ impl<'s> OpCx<'s> {
                 continue;
             }
             out.push(Input {
-                name: prop.name.to_owned(),
-                path: prop.path.clone(),
+                name: prop.name,
+                path: &prop.path,
                 schema: prop.schema,
                 location: prop.location,
                 kind: InputKind::Body,
@@ -375,14 +375,14 @@ pub fn documents_rate_limit(op: &Operation) -> bool {
         })
 }
 
-/// One value a caller sends.
+/// One value a caller sends, borrowed from the document and the operation's walked bodies.
 #[derive(Debug, Clone)]
-pub struct Input<'s> {
-    pub name: String,
+pub struct Input<'a> {
+    pub name: &'a str,
     /// The dotted path for body properties (`order.items[].sku`), the name for parameters.
-    pub path: String,
-    pub schema: &'s Schema,
-    pub location: &'s palisade_openapi::Location,
+    pub path: &'a str,
+    pub schema: &'a Schema,
+    pub location: &'a palisade_openapi::Location,
     pub kind: InputKind,
 }
 
