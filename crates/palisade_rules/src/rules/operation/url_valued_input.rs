@@ -83,7 +83,9 @@ impl OperationRule for UrlValuedInput {
         let urls: Vec<_> = cx
             .inputs()
             .into_iter()
-            .filter(|i| i.schema.pattern.is_none() && super::url_input(i) == Some(UrlInput::Fetched))
+            .filter(|i| {
+                i.schema.pattern.is_none() && super::url_input(i) == Some(UrlInput::Fetched)
+            })
             .filter(|i| !is_informational(i.path))
             .collect();
         let Some(first) = urls.first() else {
