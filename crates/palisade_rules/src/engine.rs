@@ -274,15 +274,28 @@ pub fn rank(threats: &mut Vec<Threat>) {
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.id.cmp(&b.id))
     });
-    let keep: Vec<usize> = {
+    let keep: Vec<bool> = {
         let mut seen = HashSet::with_capacity(threats.len());
         order
-            .into_iter()
-            .filter(|&i| seen.insert(threats[i].id.as_str()))
+            .iter()
+            .map(|&i| seen.insert(threats[i].id.as_str()))
             .collect()
     };
-    let mut slots: Vec<Option<Threat>> = threats.drain(..).map(Some).collect();
-    threats.extend(keep.into_iter().filter_map(|i| slots[i].take()));
+    // Applies the permutation in place, one cycle at a time: position `k` takes the threat at
+    // `order[k]`. No second list of threats is allocated.
+    for start in 0..order.len() {
+        let mut k = start;
+        loop {
+            let from = std::mem::replace(&mut order[k], k);
+            if from == start || from == k {
+                break;
+            }
+            threats.swap(k, from);
+            k = from;
+        }
+    }
+    let mut keep = keep.into_iter();
+    threats.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn is_remote(target: &Target) -> bool {
@@ -322,15 +335,16 @@ fn finish(
         .filter(|e| !e.is_hand_written())
         .map(|e| (e.id.as_str(), e))
         .collect();
-    findings
-        .into_iter()
-        .map(|f| {
-            let id = fingerprint(f.meta.code, &f.target);
-            let decision = decisions.get(id.as_str()).map(|d| (*d).clone());
-            to_threat(f, id, None, decision, method)
-        })
-        .filter(|t| settings.min_severity.is_none_or(|min| t.severity >= min))
-        .collect()
+    let mut threats = Vec::with_capacity(findings.len());
+    for f in findings {
+        let id = fingerprint(f.meta.code, &f.target);
+        let decision = decisions.get(id.as_str()).map(|d| (*d).clone());
+        let t = to_threat(f, id, None, decision, method);
+        if settings.min_severity.is_none_or(|min| t.severity >= min) {
+            threats.push(t);
+        }
+    }
+    threats
 }
 
 /// Custom-rule findings → threats, like [`finish`]: the id is the fingerprint of the rule's code

@@ -102,6 +102,12 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     let failing = threats
         .iter()
         .any(|t| t.severity >= args.fail_on && t.status().is_unresolved());
+    // The process ends right after this: the system takes the memory back at once, whereas
+    // freeing a large analysis (a model of 10,000 elements has ~100,000 threats, its documents
+    // millions of nodes) piece by piece cost a tenth of the run.
+    std::mem::forget(threats);
+    std::mem::forget(loaded.inputs);
+    std::mem::forget(sources);
     Ok(if failing && !args.exit_zero {
         Outcome::Findings
     } else {
