@@ -57,6 +57,9 @@ pub struct SpecCx<'s> {
     /// The distinct properties under a body schema, by (root, depth): many operations share a
     /// response or request type, and each is walked once per document.
     properties: RefCell<HashMap<(SchemaId, usize), Properties<'s>>>,
+    /// [`SpecCx::matching`]: positions of the properties under a root that a rule's test
+    /// accepts, by (rule's key, root, depth).
+    matching: RefCell<HashMap<(&'static str, SchemaId, usize), Rc<[usize]>>>,
 }
 
 /// What protects an operation: its security alternatives (scheme → scopes) and credential
@@ -110,7 +113,35 @@ impl<'s> SpecCx<'s> {
             response_names,
             declares_auth,
             properties: RefCell::default(),
+            matching: RefCell::default(),
         }
+    }
+
+    /// The positions, in [`SpecCx::properties_of`]`(root, depth)`, of the properties that `test`
+    /// accepts, computed once per document for each `key` (a name for the test, unique to the
+    /// rule): operations share error and response types, and a rule that tests every property
+    /// of each would repeat the same work for every operation.
+    pub fn matching(
+        &self,
+        key: &'static str,
+        root: SchemaId,
+        depth: usize,
+        test: impl Fn(&DeepProperty<'s>) -> bool,
+    ) -> Rc<[usize]> {
+        if let Some(found) = self.matching.borrow().get(&(key, root, depth)) {
+            return Rc::clone(found);
+        }
+        let found: Rc<[usize]> = self
+            .properties_of(root, depth)
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| test(p))
+            .map(|(i, _)| i)
+            .collect();
+        self.matching
+            .borrow_mut()
+            .insert((key, root, depth), Rc::clone(&found));
+        found
     }
 
     /// The distinct properties under `root` within `depth` (see

@@ -79,10 +79,14 @@ impl OperationRule for ErrorResponseExposesInternals {
                 let Some(root) = media.schema else {
                     continue;
                 };
-                for p in cx.spec.properties_of(root, 3).iter() {
-                    if is_internal(p.name) {
-                        found.push((status.clone(), p.path.clone(), p.location));
-                    }
+                let properties = cx.spec.properties_of(root, 3);
+                for &i in cx
+                    .spec
+                    .matching(Self::META.code, root, 3, |p| is_internal(p.name))
+                    .iter()
+                {
+                    let p = &properties[i];
+                    found.push((status.clone(), p.path.clone(), p.location));
                 }
             }
         }
