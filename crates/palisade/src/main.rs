@@ -4,6 +4,7 @@
 //! 2 usage, IO or input error. A closed pipe ends the program quietly.
 
 mod commands;
+mod fetch;
 mod output;
 mod threats;
 
@@ -39,14 +40,24 @@ enum Command {
     Rules(commands::rules::Args),
     /// Show what an OpenAPI document exposes: operations, security, servers, versions.
     Inventory(commands::inventory::Args),
+    /// Import a Threat Dragon, OTM, Threagile, pytm, Threat Composer or TMT model.
+    Import(commands::import::Args),
+    /// Export a model to Threat Dragon or OTM, or its open threats to Jira CSV or GitHub issues.
+    Export(commands::export::Args),
     /// Draw the model's data-flow diagram as SVG, Graphviz DOT or Mermaid.
     Diagram(commands::diagram::Args),
     /// Gate CI on the model's policy: unresolved threats, coverage, drift, assumptions, tickets.
     Check(commands::check::Args),
     /// Record decisions about threats in the model (`palisade threat set ID --status …`).
     Threat(commands::threat::Args),
+    /// Record a review of the model against its OpenAPI documents (date, reviewer, spec hashes).
+    Review(commands::review::Args),
     /// Show what changed between two versions of a model or OpenAPI document (files or REV:path).
     Diff(commands::diff::Args),
+    /// Run the HTTP API for a team (SQLite by default, PostgreSQL with `--db postgres://…`).
+    Serve(commands::serve::Args),
+    /// Manage the server's users and API tokens.
+    Admin(commands::admin::Args),
 }
 
 /// What a command reports back to `main`.
@@ -70,10 +81,15 @@ fn main() -> ExitCode {
         Command::Analyze(args) => commands::analyze::run(&args, color),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Inventory(args) => commands::inventory::run(&args, color),
+        Command::Import(args) => commands::import::run(&args, color),
+        Command::Export(args) => commands::export::run(&args, color),
         Command::Diagram(args) => commands::diagram::run(&args, color),
         Command::Check(args) => commands::check::run(&args, color),
         Command::Threat(args) => commands::threat::run(&args, color),
         Command::Diff(args) => commands::diff::run(&args, color),
+        Command::Review(args) => commands::review::run(&args, color),
+        Command::Serve(args) => commands::serve::run(&args),
+        Command::Admin(args) => commands::admin::run(&args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -531,3 +531,71 @@ fn sarif_and_junit_describe_every_model() {
     assert!(xml.contains("<testsuite name=\"shop.yaml\""));
     assert!(xml.contains("<testcase name=\"policy: unresolved threats\""));
 }
+
+#[test]
+fn review_records_spec_hashes_and_check_then_sees_a_changed_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("openapi")).unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    std::fs::copy(examples.join("payments.yaml"), root.join("payments.yaml")).unwrap();
+    std::fs::copy(
+        examples.join("openapi/payments.yaml"),
+        root.join("openapi/payments.yaml"),
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(root.join("payments.yaml")).unwrap();
+    let check = |root: &Path| {
+        let out = Command::cargo_bin("palisade")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "--color",
+                "never",
+                "check",
+                "payments.yaml",
+                "--today",
+                "2026-11-25",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(check(root).contains("CK010"), "no review hash yet");
+    Command::cargo_bin("palisade")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "review",
+            "payments.yaml",
+            "--by",
+            "alice",
+            "--date",
+            "2026-11-20",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "reviewed 2026-11-20 by alice — 1 OpenAPI document hashed",
+        ));
+    let after = std::fs::read_to_string(root.join("payments.yaml")).unwrap();
+    // Only the `reviewed:` block changed; every other line (comments included) is as it was.
+    let kept = |text: &str| -> Vec<String> {
+        text.lines()
+            .take_while(|l| !l.starts_with("reviewed:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(kept(&before), kept(&after));
+    assert!(after.contains("  by: alice\n  specs:\n    openapi/payments.yaml: \"sha256:"));
+    let report = check(root);
+    assert!(
+        !report.contains("CK010") && !report.contains("CK009"),
+        "{report}"
+    );
+    // The spec changes after the review: drift.
+    let mut spec = std::fs::read_to_string(root.join("openapi/payments.yaml")).unwrap();
+    spec.push_str("x-changed: true\n");
+    std::fs::write(root.join("openapi/payments.yaml"), spec).unwrap();
+    assert!(check(root).contains("error[CK009]"));
+}

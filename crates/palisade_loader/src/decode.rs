@@ -553,6 +553,11 @@ fn threat(cx: &mut Ctx, node: &Node) -> Option<ThreatEntry> {
             .into_iter()
             .map(MitigationId::new)
             .collect(),
+        assumptions: f
+            .references(cx, "assumptions", RefKind::Assumption)
+            .into_iter()
+            .map(AssumptionId::new)
+            .collect(),
         parent: f.opt::<String>(cx, "parent").map(ThreatId::new),
         span: f.span(),
     };

@@ -644,6 +644,126 @@ fn json_set(
     Ok(out)
 }
 
+/// Replaces the top-level section `key` with `value` (or adds it at the end), leaving every other
+/// byte as it was. In YAML the section is written in block style from `value`, a JSON value;
+/// comment and blank lines just before the next top-level key stay with that key. In JSON the
+/// document is re-serialized with its own indentation, keys in their original order.
+pub fn set_top_level(
+    label: &str,
+    text: &str,
+    key: &str,
+    value: &serde_json::Value,
+) -> Result<String, EditError> {
+    let parse_error = |message: String| EditError::Parse {
+        file: label.to_owned(),
+        message,
+    };
+    if Format::detect(label, text) == Format::Json {
+        let mut root: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        let Some(object) = root.as_object_mut() else {
+            return Err(EditError::NotAMapping {
+                file: label.to_owned(),
+            });
+        };
+        object.insert(key.to_owned(), value.clone());
+        let indent = json_indent(text);
+        let mut out = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        serde::Serialize::serialize(&root, &mut ser).map_err(|e| parse_error(e.to_string()))?;
+        let mut out = String::from_utf8(out).unwrap_or_default();
+        if text.ends_with('\n') {
+            out.push('\n');
+        }
+        return Ok(out);
+    }
+    let root = palisade_syntax::parse_str(text, Format::Yaml, &Limits::MODEL)
+        .map_err(|e| parse_error(e.kind.to_string()))?;
+    let Some(map) = root.as_map() else {
+        return Err(EditError::NotAMapping {
+            file: label.to_owned(),
+        });
+    };
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut block = format!("{key}:");
+    yaml_block(value, 1, &mut block);
+    let block = block.replace('\n', newline) + newline;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let entries: Vec<_> = map.iter().collect();
+    let Some(at) = entries.iter().position(|(k, _)| k.text == key) else {
+        let mut out = text.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        out.push_str(&block);
+        return Ok(out);
+    };
+    let first = entries[at].0.span.start.line as usize - 1;
+    let mut end = entries
+        .get(at + 1)
+        .map_or(lines.len(), |(k, _)| k.span.start.line as usize - 1);
+    // Comments and blank lines right before the next key belong to it.
+    if at + 1 < entries.len() {
+        while end > first + 1 {
+            let line = lines[end - 1].trim();
+            if line.is_empty() || line.starts_with('#') {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+    let mut out: String = lines[..first].concat();
+    out.push_str(&block);
+    out.push_str(&lines[end..].concat());
+    Ok(out)
+}
+
+/// A JSON value in YAML block style, indented by `depth` levels of two spaces, after a key.
+fn yaml_block(value: &serde_json::Value, depth: usize, out: &mut String) {
+    use serde_json::Value as J;
+    let pad = "  ".repeat(depth);
+    match value {
+        J::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                out.push('\n');
+                out.push_str(&pad);
+                out.push_str(&yaml_scalar(k));
+                out.push(':');
+                yaml_block(v, depth + 1, out);
+            }
+        }
+        J::Array(items) if !items.is_empty() => {
+            for v in items {
+                out.push('\n');
+                out.push_str(&pad);
+                out.push('-');
+                yaml_block(v, depth + 1, out);
+            }
+        }
+        J::Object(_) => out.push_str(" {}"),
+        J::Array(_) => out.push_str(" []"),
+        J::String(text) => {
+            out.push(' ');
+            out.push_str(&yaml_scalar(text));
+        }
+        other => {
+            out.push(' ');
+            out.push_str(&other.to_string());
+        }
+    }
+}
+
+/// A string as a YAML scalar: plain when that reads back as the same string, else double-quoted.
+fn yaml_scalar(text: &str) -> String {
+    if is_plain_safe(text) {
+        text.to_owned()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+    }
+}
+
 /// The indentation of the first indented line of a JSON text (two spaces when there is none).
 fn json_indent(text: &str) -> String {
     text.lines()
@@ -861,5 +981,36 @@ policy: {}
             out,
             "{\n  \"palisade\": 1,\n  \"threats\": [\n    {\n      \"id\": \"b\",\n      \"status\": \"open\"\n    }\n  ]\n}"
         );
+    }
+
+    #[test]
+    fn top_level_sections_are_replaced_or_added_in_place() {
+        let value = serde_json::json!({ "date": "2026-11-20", "specs": { "a.yaml": "sha256:00" } });
+        // Replaced: the comment before the next key stays with it.
+        let text = "palisade: 1\n# who checked\nreviewed:\n  date: 2026-01-01\n\n# the policy\npolicy:\n  fail_on: high\n";
+        let out = set_top_level("m.yaml", text, "reviewed", &value).unwrap();
+        assert_eq!(
+            out,
+            "palisade: 1\n# who checked\nreviewed:\n  date: 2026-11-20\n  specs:\n    a.yaml: \"sha256:00\"\n\n# the policy\npolicy:\n  fail_on: high\n"
+        );
+        // Added at the end, keeping CRLF line endings.
+        let out = set_top_level("m.yaml", "palisade: 1\r\n", "reviewed", &value).unwrap();
+        assert_eq!(
+            out,
+            "palisade: 1\r\nreviewed:\r\n  date: 2026-11-20\r\n  specs:\r\n    a.yaml: \"sha256:00\"\r\n"
+        );
+        // JSON keeps its key order and indentation.
+        let out = set_top_level(
+            "m.json",
+            "{\n    \"palisade\": 1,\n    \"system\": {}\n}\n",
+            "reviewed",
+            &value,
+        )
+        .unwrap();
+        assert!(
+            out.starts_with("{\n    \"palisade\": 1,\n    \"system\": {},\n    \"reviewed\": {"),
+            "{out}"
+        );
+        assert!(out.ends_with("}\n"));
     }
 }

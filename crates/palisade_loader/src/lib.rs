@@ -24,7 +24,7 @@ use palisade_diagnostics::{Diagnostic, Pos, SourceFile, Span};
 use palisade_model::{FORMAT_VERSION, Model};
 use palisade_syntax::{Format, Limits, Node};
 
-pub use edit::{EditError, FieldValue, only_threats_changed, set_threat_fields};
+pub use edit::{EditError, FieldValue, only_threats_changed, set_threat_fields, set_top_level};
 pub use layout::{LoadedLayout, layout_path, load_layout_bytes, load_layout_file};
 pub use recognize::{Foreign, recognize, sniff};
 pub use write::{WriteError, save, to_json, to_yaml, write_atomic};

@@ -19,6 +19,7 @@ pub(crate) enum RefKind {
     Data,
     Api,
     Mitigation,
+    Assumption,
 }
 
 impl RefKind {
@@ -30,6 +31,7 @@ impl RefKind {
             Self::Data => "data asset",
             Self::Api => "API",
             Self::Mitigation => "mitigation",
+            Self::Assumption => "assumption",
         }
     }
 
@@ -41,6 +43,7 @@ impl RefKind {
             Self::Data => "data",
             Self::Api => "apis",
             Self::Mitigation => "mitigations",
+            Self::Assumption => "assumptions",
         }
     }
 }

@@ -10,6 +10,8 @@ pub struct Foreign {
     pub what: String,
     /// The command to try instead.
     pub hint: String,
+    /// The `palisade import` format that reads it, when there is one.
+    pub import: Option<&'static str>,
 }
 
 impl Foreign {
@@ -17,11 +19,15 @@ impl Foreign {
         Self {
             what: what.into(),
             hint: hint.into(),
+            import: None,
         }
     }
 
-    fn import(what: &str, format: &str) -> Self {
-        Self::new(what, format!("try `palisade import {format} FILE`"))
+    fn import(what: &str, format: &'static str) -> Self {
+        Self {
+            import: Some(format),
+            ..Self::new(what, format!("try `palisade import {format} FILE`"))
+        }
     }
 }
 
@@ -53,7 +59,8 @@ pub fn recognize(root: &Node) -> Option<Foreign> {
             if has("threagile_version") || has("technical_assets") {
                 return Some(Foreign::import("a Threagile model", "threagile"));
             }
-            if has("summary") && has("detail") && has("version") {
+            // Threat Dragon v2 has a `version`; v1 files have only these two.
+            if has("summary") && has("detail") {
                 return Some(Foreign::import(
                     "an OWASP Threat Dragon model",
                     "threat-dragon",

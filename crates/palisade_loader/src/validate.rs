@@ -22,7 +22,7 @@ type Defined = HashMap<RefKind, HashMap<String, Span>>;
 
 fn definitions(cx: &mut Ctx, model: &Model) -> Defined {
     let mut defined: Defined = HashMap::new();
-    let groups: [(RefKind, Vec<(&str, Span)>); 6] = [
+    let groups: [(RefKind, Vec<(&str, Span)>); 7] = [
         (
             RefKind::Element,
             model
@@ -63,6 +63,14 @@ fn definitions(cx: &mut Ctx, model: &Model) -> Defined {
                 .map(|e| (e.id.as_str(), e.span))
                 .collect(),
         ),
+        (
+            RefKind::Assumption,
+            model
+                .assumptions
+                .iter()
+                .map(|a| (a.id.as_str(), a.span))
+                .collect(),
+        ),
     ];
     for (kind, items) in groups {
         let map = defined.entry(kind).or_default();
@@ -76,13 +84,6 @@ fn definitions(cx: &mut Ctx, model: &Model) -> Defined {
         .map(|t| (t.id.as_str(), t.span))
         .collect();
     duplicates(cx, "threat", &threats, &mut seen);
-    let mut seen = HashMap::new();
-    let assumptions: Vec<_> = model
-        .assumptions
-        .iter()
-        .map(|a| (a.id.as_str(), a.span))
-        .collect();
-    duplicates(cx, "assumption", &assumptions, &mut seen);
     let mut seen = HashMap::new();
     let objectives: Vec<_> = model
         .objectives

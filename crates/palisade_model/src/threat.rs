@@ -4,7 +4,7 @@ use palisade_diagnostics::Span;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{Date, MitigationId, ThreatId, string_enum};
+use crate::{AssumptionId, Date, MitigationId, ThreatId, string_enum};
 
 string_enum! {
     /// STRIDE categories.
@@ -266,6 +266,9 @@ pub struct ThreatEntry {
     pub risk: Option<RiskOverride>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mitigations: Vec<MitigationId>,
+    /// The assumptions this threat's assessment relies on (Threat Composer links them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<AssumptionId>,
     /// The threat this one is a second-order threat of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ThreatId>,

@@ -18,6 +18,21 @@ use crate::model::Spec;
 use crate::reader::{Doc, ExternalFiles, FileId};
 use crate::refs::{RefTarget, parse_ref, percent_decode};
 
+/// Fetches a remote document: the URL (without fragment) → its bytes, or why not. The reader
+/// does no network IO itself; the caller (the `palisade` binary, with `--allow-remote-refs`)
+/// provides this, with its own timeouts and size limit.
+#[derive(Clone)]
+pub struct Fetcher(pub Arc<FetchFn>);
+
+/// The function behind a [`Fetcher`].
+pub type FetchFn = dyn Fn(&str) -> Result<Vec<u8>, String> + Send + Sync;
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Fetcher")
+    }
+}
+
 /// How to load a document.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
@@ -25,9 +40,12 @@ pub struct LoadOptions {
     ///
     /// For [`load_from_str`] without a root, references to other files are not followed.
     pub root: Option<PathBuf>,
-    /// Accept remote (`http://`, `https://`) references in principle. They are still not fetched
-    /// (this reader does no network IO), but the diagnostic says so rather than refusing them.
+    /// Accept remote (`http://`, `https://`) references: they are fetched with [`Self::fetch`],
+    /// and so are the references inside fetched documents (resolved against their URL; a remote
+    /// document never names a local file). Without a fetcher they are reported, not fetched.
     pub allow_remote_refs: bool,
+    /// How remote documents are fetched, when `allow_remote_refs` is set.
+    pub fetch: Option<Fetcher>,
     /// Parse limits for every file (size, depth, number of values).
     pub limits: Limits,
     /// Most files read, the root document included.
@@ -39,6 +57,7 @@ impl Default for LoadOptions {
         Self {
             root: None,
             allow_remote_refs: false,
+            fetch: None,
             limits: Limits::SPEC,
             max_files: 1000,
         }
@@ -185,6 +204,10 @@ struct Loader<'o> {
     /// Each file's directory relative to the root (`None`: its references to files are not followed).
     dirs: Vec<Option<PathBuf>>,
     by_path: HashMap<PathBuf, FileId>,
+    /// Each file's URL, for documents fetched from the network (their references resolve
+    /// against it).
+    urls: Vec<Option<String>>,
+    by_url: HashMap<String, FileId>,
     external: ExternalFiles,
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
@@ -202,6 +225,8 @@ impl<'o> Loader<'o> {
             docs: Vec::new(),
             dirs: Vec::new(),
             by_path: HashMap::new(),
+            urls: Vec::new(),
+            by_url: HashMap::new(),
             external: HashMap::new(),
             sources: SourceMap::new(),
             diagnostics: Vec::new(),
@@ -219,6 +244,7 @@ impl<'o> Loader<'o> {
             Ok(root) => {
                 self.docs.push(Doc { label, root });
                 self.dirs.push(dir);
+                self.urls.push(None);
                 Some(self.docs.len() - 1)
             }
             Err(e) => {
@@ -312,23 +338,48 @@ impl<'o> Loader<'o> {
                 .in_file(label.clone())
                 .with_primary(span, primary)
         };
+        // A fetched document's references are URLs relative to it, never local files.
+        if let Some(base) = self.urls.get(file).cloned().flatten() {
+            let target = text.split('#').next().unwrap_or_default();
+            return match url::Url::parse(&base).and_then(|b| b.join(target)) {
+                Ok(url) => self.fetch_remote(&label, url.as_str(), span),
+                Err(e) => {
+                    self.diagnostics.push(warn(
+                        codes::REF_INVALID,
+                        format!("`{target}` is not a URL relative to `{base}`: {e}"),
+                        "not a URL",
+                    ));
+                    None
+                }
+            };
+        }
         let path = match parse_ref(text) {
             RefTarget::Local { .. } => return None,
+            RefTarget::Remote { url }
+                if self.options.allow_remote_refs && self.options.fetch.is_some() =>
+            {
+                let url = url.split('#').next().unwrap_or_default().to_owned();
+                return self.fetch_remote(&label, &url, span);
+            }
             RefTarget::Remote { url } => {
                 let d = if self.options.allow_remote_refs {
                     warn(
                         codes::REF_REMOTE,
-                        format!("remote reference `{url}` is not fetched: this reader does no network IO"),
+                        format!(
+                            "remote reference `{url}` is not fetched: no way to fetch it was given"
+                        ),
                         "remote reference",
                     )
-                    .with_help("download the file into the project and refer to it by a relative path")
+                    .with_help(
+                        "download the file into the project and refer to it by a relative path",
+                    )
                 } else {
                     warn(
                         codes::REF_REMOTE,
                         format!("remote reference `{url}` is refused"),
                         "remote reference",
                     )
-                    .with_help("remote references are never fetched unless allowed; download the file into the project and refer to it by a relative path")
+                    .with_help("remote references are fetched only with `--allow-remote-refs`; or download the file into the project and refer to it by a relative path")
                 };
                 self.diagnostics.push(d);
                 return None;
@@ -443,6 +494,83 @@ impl<'o> Loader<'o> {
             return None;
         };
         self.by_path.insert(canonical, id);
+        Some(id)
+    }
+
+    /// Fetches a remote document (allowed and a fetcher given), once per URL.
+    fn fetch_remote(&mut self, referrer: &str, url: &str, span: Span) -> Option<FileId> {
+        let warn = |code: &str, message: String, primary: &str| {
+            Diagnostic::warning(code, message)
+                .in_file(referrer.to_owned())
+                .with_primary(span, primary)
+        };
+        if let Some(id) = self.by_url.get(url) {
+            return Some(*id);
+        }
+        let scheme_ok = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        let fetch = self
+            .options
+            .fetch
+            .clone()
+            .filter(|_| self.options.allow_remote_refs);
+        let Some(fetch) = fetch.filter(|_| scheme_ok) else {
+            self.diagnostics.push(warn(
+                codes::REF_REMOTE,
+                format!("remote reference `{url}` is refused"),
+                "remote reference",
+            ));
+            return None;
+        };
+        if self.docs.len() >= self.options.max_files {
+            self.diagnostics.push(warn(
+                codes::LIMIT_REACHED,
+                format!(
+                    "more than {} files are referenced; `{url}` is not fetched",
+                    self.options.max_files
+                ),
+                "one file too many",
+            ));
+            return None;
+        }
+        let bytes = match (fetch.0)(url) {
+            Ok(bytes) if bytes.len() > self.options.limits.max_bytes => {
+                self.diagnostics.push(warn(
+                    codes::REF_FILE_UNREADABLE,
+                    format!(
+                        "`{url}` is {} bytes, more than the limit of {} bytes",
+                        bytes.len(),
+                        self.options.limits.max_bytes
+                    ),
+                    "too large",
+                ));
+                return None;
+            }
+            Ok(bytes) => bytes,
+            Err(message) => {
+                self.diagnostics.push(warn(
+                    codes::REF_FILE_UNREADABLE,
+                    format!("cannot fetch `{url}`: {message}"),
+                    "remote reference",
+                ));
+                return None;
+            }
+        };
+        let before = self.diagnostics.len();
+        let Some(id) = self.add_file(Arc::from(url), &bytes, None) else {
+            for d in &mut self.diagnostics[before..] {
+                d.severity = palisade_diagnostics::Severity::Warning;
+            }
+            self.diagnostics.push(warn(
+                codes::REF_FILE_UNREADABLE,
+                format!("`{url}`, named by this reference, cannot be parsed"),
+                "unparsable document",
+            ));
+            return None;
+        };
+        if let Some(slot) = self.urls.get_mut(id) {
+            *slot = Some(url.to_owned());
+        }
+        self.by_url.insert(url.to_owned(), id);
         Some(id)
     }
 }

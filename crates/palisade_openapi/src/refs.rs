@@ -130,8 +130,17 @@ impl<'a> Reader<'a> {
                     .flatten()?;
                 (target, fragment)
             }
-            // Reported while loading, where every reference was seen.
-            RefTarget::Remote { .. } | RefTarget::Absolute { .. } => return None,
+            // Fetched while loading when allowed (a remote document's references, even
+            // `/absolute` ones, are URLs); refused and reported there otherwise.
+            RefTarget::Remote { .. } | RefTarget::Absolute { .. } => {
+                let (target, fragment) = text.split_once('#').unwrap_or((text, ""));
+                let target = self
+                    .external
+                    .get(&(file, target.to_owned()))
+                    .copied()
+                    .flatten()?;
+                (target, fragment)
+            }
         };
         let pointer = percent_decode(fragment);
         if !pointer.is_empty() && !pointer.starts_with('/') {

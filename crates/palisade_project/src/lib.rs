@@ -72,11 +72,25 @@ pub struct MissingSpec {
 }
 
 /// How to load.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Record a spec file that does not exist in [`Loaded::missing_specs`] instead of failing
     /// (`palisade check` reports it as drift). Specs that exist but do not load still fail.
     pub tolerate_missing_specs: bool,
+    /// Fetch remote `$ref`s with this (`--allow-remote-refs`); refused when `None`.
+    pub remote: Option<palisade_openapi::Fetcher>,
+}
+
+impl Options {
+    /// How OpenAPI documents are read under these options, with `root` as the root directory.
+    fn spec_options(&self, root: Option<PathBuf>) -> LoadOptions {
+        LoadOptions {
+            root,
+            allow_remote_refs: self.remote.is_some(),
+            fetch: self.remote.clone(),
+            ..LoadOptions::default()
+        }
+    }
 }
 
 /// Where a model's `apis[].spec` is: relative to the model's folder.
@@ -133,7 +147,7 @@ pub fn load_with(files: &[PathBuf], options: &Options) -> Loaded {
     let mut out = Loaded::default();
     for file in files {
         if looks_like_openapi(file) {
-            match palisade_openapi::load(file, &LoadOptions::default()) {
+            match palisade_openapi::load(file, &options.spec_options(None)) {
                 Ok(loaded) => {
                     merge_sources(&mut out.sources, &loaded.sources);
                     out.diagnostics.extend(loaded.diagnostics);
@@ -189,11 +203,7 @@ pub fn load_with(files: &[PathBuf], options: &Options) -> Loaded {
                         out.failed = true;
                         continue;
                     }
-                    let options = LoadOptions {
-                        root: Some(root.clone()),
-                        ..LoadOptions::default()
-                    };
-                    match palisade_openapi::load(&path, &options) {
+                    match palisade_openapi::load(&path, &options.spec_options(Some(root.clone()))) {
                         Ok(spec) => {
                             merge_sources(&mut out.sources, &spec.sources);
                             out.diagnostics.extend(spec.diagnostics);

@@ -42,6 +42,9 @@ pub struct Args {
     /// with a `custom_rules:` list (see docs/custom-rules.md); repeatable.
     #[arg(long, value_name = "FILE")]
     rules: Vec<PathBuf>,
+    /// Fetch `$ref`s to `http(s)://` documents (and theirs) instead of refusing them.
+    #[arg(long)]
+    allow_remote_refs: bool,
 }
 
 pub(crate) fn parse_severity(text: &str) -> Result<Severity, String> {
@@ -55,7 +58,13 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     } else {
         args.files.clone()
     };
-    let mut loaded = palisade_project::load(&files);
+    let mut loaded = palisade_project::load_with(
+        &files,
+        &palisade_project::Options {
+            remote: crate::fetch::remote(args.allow_remote_refs),
+            ..palisade_project::Options::default()
+        },
+    );
     let mut custom_rules = Vec::new();
     for path in &args.rules {
         match palisade_loader::load_rules_file(path) {

@@ -46,6 +46,9 @@ pub struct Args {
     /// Judge due dates and review age as of this day (`YYYY-MM-DD`) instead of today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     today: Option<Date>,
+    /// Fetch `$ref`s to `http(s)://` documents (and theirs) instead of refusing them.
+    #[arg(long)]
+    allow_remote_refs: bool,
 }
 
 pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
@@ -77,6 +80,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         &files,
         &Options {
             tolerate_missing_specs: true,
+            remote: crate::fetch::remote(args.allow_remote_refs),
         },
     );
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;

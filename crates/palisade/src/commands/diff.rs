@@ -161,6 +161,7 @@ fn read(arg: &str, color: bool) -> anyhow::Result<Option<Version>> {
                 &[root],
                 &Options {
                     tolerate_missing_specs: true,
+                    ..Default::default()
                 },
             );
             relabel(&mut loaded, &prefix_of(scratch.path()), &format!("{rev}:"));
@@ -171,6 +172,7 @@ fn read(arg: &str, color: bool) -> anyhow::Result<Option<Version>> {
                 &[as_path.to_path_buf()],
                 &Options {
                     tolerate_missing_specs: true,
+                    ..Default::default()
                 },
             ),
             None,

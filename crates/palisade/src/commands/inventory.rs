@@ -19,10 +19,20 @@ pub struct Args {
     /// `human` summary, or `json` with one entry per operation.
     #[arg(short, long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Fetch `$ref`s to `http(s)://` documents (and theirs) instead of refusing them.
+    #[arg(long)]
+    allow_remote_refs: bool,
 }
 
 pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
-    let loaded = match palisade_openapi::load(&args.spec, &LoadOptions::default()) {
+    let loaded = match palisade_openapi::load(
+        &args.spec,
+        &LoadOptions {
+            allow_remote_refs: args.allow_remote_refs,
+            fetch: crate::fetch::remote(args.allow_remote_refs),
+            ..LoadOptions::default()
+        },
+    ) {
         Ok(loaded) => loaded,
         Err(failed) => {
             crate::output::print_diagnostics(&failed.diagnostics, &failed.sources, color)?;

@@ -86,6 +86,7 @@ fn run_set(args: &SetArgs, color: bool) -> anyhow::Result<Outcome> {
         std::slice::from_ref(&args.model),
         &palisade_project::Options {
             tolerate_missing_specs: true,
+            ..Default::default()
         },
     );
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;

@@ -78,24 +78,22 @@ impl OperationRule for InjectionProneParameter {
                     && !crate::spec_context::is_credential_name(i.name)
             })
             .collect();
-        let Some(first) = loose.first() else {
-            return;
-        };
-        let names: Vec<String> = loose
-            .iter()
-            .map(crate::spec_context::Input::describe)
-            .collect();
-        let mut f = Finding::new(&Self::META, cx.target(), format!("{} passes free text to its lookup", cx.op.address()))
-            .description(format!(
-                "{} takes {} as unconstrained text; if it reaches a query or command unescaped, it is an injection.",
-                cx.op.address(),
-                super::list(&names)
-            ))
-            .at(cx.spec.location(first.location))
-            .mitigation("Constrain the parameter (pattern, format, maxLength) and use parameterized queries");
-        for n in names.iter().take(20) {
-            f = f.evidence(format!("{n} is unconstrained"));
+        let title = format!("{} passes free text to its lookup", cx.op.address());
+        if let Some(f) = super::inputs_finding(
+            &Self::META,
+            cx,
+            &loose,
+            title,
+            |list| {
+                format!(
+                    "{} takes {list} as unconstrained text; if it reaches a query or command unescaped, it is an injection.",
+                    cx.op.address()
+                )
+            },
+            "is unconstrained",
+            "Constrain the parameter (pattern, format, maxLength) and use parameterized queries",
+        ) {
+            out.push(f);
         }
-        out.push(f);
     }
 }

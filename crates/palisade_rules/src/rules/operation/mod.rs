@@ -61,7 +61,36 @@ pub(crate) use url_valued_input::UrlValuedInput;
 pub(crate) use weak_password_policy::WeakPasswordPolicy;
 pub(crate) use xml_request_body::XmlRequestBody;
 
+use crate::context::Finding;
 use crate::spec_context::{OpCx, words};
+
+/// A finding about some inputs of the operation, or `None` when there are none: located at the
+/// first input, its description made by `describe` from the list of inputs (`query parameter
+/// `q`, body property `a.b``), and one evidence line per input (at most 20), each the input
+/// followed by `evidence` (`has no maxLength`).
+pub(crate) fn inputs_finding(
+    meta: &'static crate::RuleMeta,
+    cx: &OpCx,
+    inputs: &[crate::spec_context::Input],
+    title: String,
+    describe: impl FnOnce(&str) -> String,
+    evidence: &str,
+    mitigation: &str,
+) -> Option<Finding> {
+    let first = inputs.first()?;
+    let names: Vec<String> = inputs
+        .iter()
+        .map(crate::spec_context::Input::describe)
+        .collect();
+    let mut f = Finding::new(meta, cx.target(), title)
+        .description(describe(&list(&names)))
+        .at(cx.spec.location(first.location))
+        .mitigation(mitigation);
+    for n in names.iter().take(20) {
+        f = f.evidence(format!("{n} {evidence}"));
+    }
+    Some(f)
+}
 
 /// `a, b, c and 4 more`.
 pub(crate) fn list(items: &[String]) -> String {

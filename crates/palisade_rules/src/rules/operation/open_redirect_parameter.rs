@@ -70,28 +70,22 @@ impl OperationRule for OpenRedirectParameter {
             .filter(|i| i.schema.pattern.is_none())
             .filter(|i| super::url_input(i) == Some(UrlInput::Redirect))
             .collect();
-        let Some(first) = targets.first() else {
-            return;
-        };
-        let names: Vec<String> = targets
-            .iter()
-            .map(crate::spec_context::Input::describe)
-            .collect();
-        let mut f = Finding::new(
+        let title = format!("{} redirects to a URL the caller chooses", cx.op.address());
+        if let Some(f) = super::inputs_finding(
             &Self::META,
-            cx.target(),
-            format!("{} redirects to a URL the caller chooses", cx.op.address()),
-        )
-        .description(format!(
-            "{} takes {} as a free URL: unless the server checks it against registered addresses, it is an open redirect.",
-            cx.op.address(),
-            super::list(&names)
-        ))
-        .at(cx.spec.location(first.location))
-        .mitigation("Accept only registered redirect URLs or relative paths");
-        for n in names.iter().take(20) {
-            f = f.evidence(format!("{n} is a redirect target"));
+            cx,
+            &targets,
+            title,
+            |list| {
+                format!(
+                    "{} takes {list} as a free URL: unless the server checks it against registered addresses, it is an open redirect.",
+                    cx.op.address()
+                )
+            },
+            "is a redirect target",
+            "Accept only registered redirect URLs or relative paths",
+        ) {
+            out.push(f);
         }
-        out.push(f);
     }
 }

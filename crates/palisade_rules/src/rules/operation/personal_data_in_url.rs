@@ -85,28 +85,22 @@ impl OperationRule for PersonalDataInUrl {
                 )
             })
             .collect();
-        let Some(first) = in_url.first() else {
-            return;
-        };
-        let names: Vec<String> = in_url
-            .iter()
-            .map(crate::spec_context::Input::describe)
-            .collect();
-        let mut f = Finding::new(
+        let title = format!("{} puts personal data in the URL", cx.op.address());
+        if let Some(f) = super::inputs_finding(
             &Self::META,
-            cx.target(),
-            format!("{} puts personal data in the URL", cx.op.address()),
-        )
-        .description(format!(
-            "{} carries {} in its URL, where access, proxy and CDN logs keep it.",
-            cx.op.address(),
-            super::list(&names)
-        ))
-        .at(cx.spec.location(first.location))
-        .mitigation("Move personal data to the request body or use opaque ids");
-        for n in &names {
-            f = f.evidence(format!("{n} is personal data"));
+            cx,
+            &in_url,
+            title,
+            |list| {
+                format!(
+                    "{} carries {list} in its URL, where access, proxy and CDN logs keep it.",
+                    cx.op.address()
+                )
+            },
+            "is personal data",
+            "Move personal data to the request body or use opaque ids",
+        ) {
+            out.push(f);
         }
-        out.push(f);
     }
 }

@@ -79,24 +79,22 @@ impl OperationRule for UnboundedStringInput {
                     && i.schema.format.as_deref() != Some("binary")
             })
             .collect();
-        let Some(first) = unbounded.first() else {
-            return;
-        };
-        let names: Vec<String> = unbounded
-            .iter()
-            .map(crate::spec_context::Input::describe)
-            .collect();
-        let mut f = Finding::new(&Self::META, cx.target(), format!("{} accepts strings of any length", cx.op.address()))
-            .description(format!(
-                "{} takes {} without a maximum length: oversized values cost memory and CPU and can trigger regex backtracking.",
-                cx.op.address(),
-                super::list(&names)
-            ))
-            .at(cx.spec.location(first.location))
-            .mitigation("Add maxLength (and a pattern or format) to every string input");
-        for n in names.iter().take(20) {
-            f = f.evidence(format!("{n} has no maxLength"));
+        let title = format!("{} accepts strings of any length", cx.op.address());
+        if let Some(f) = super::inputs_finding(
+            &Self::META,
+            cx,
+            &unbounded,
+            title,
+            |list| {
+                format!(
+                    "{} takes {list} without a maximum length: oversized values cost memory and CPU and can trigger regex backtracking.",
+                    cx.op.address()
+                )
+            },
+            "has no maxLength",
+            "Add maxLength (and a pattern or format) to every string input",
+        ) {
+            out.push(f);
         }
-        out.push(f);
     }
 }

@@ -88,36 +88,33 @@ impl OperationRule for UrlValuedInput {
             })
             .filter(|i| !is_informational(i.path))
             .collect();
-        let Some(first) = urls.first() else {
-            return;
-        };
-        let names: Vec<String> = urls
-            .iter()
-            .map(crate::spec_context::Input::describe)
-            .collect();
         let unauthenticated = cx.left_open();
-        let mut f = Finding::new(
+        let title = format!("{} takes a URL the server may fetch", cx.op.address());
+        if let Some(f) = super::inputs_finding(
             &Self::META,
-            cx.target(),
-            format!("{} takes a URL the server may fetch", cx.op.address()),
-        )
-        .description(format!(
-            "{} takes {}: if the server fetches or calls it, a caller can aim it at internal hosts or the cloud metadata service{}.",
-            cx.op.address(),
-            super::list(&names),
-            if unauthenticated { ", without even signing in" } else { "" }
-        ))
-        .severity(if unauthenticated {
-            Severity::High
-        } else {
-            Severity::Medium
-        })
-        .at(cx.spec.location(first.location))
-        .mitigation("Allow-list hosts or resolve and refuse private addresses; fetch through an egress proxy");
-        for n in names.iter().take(20) {
-            f = f.evidence(format!("{n} holds a URL"));
+            cx,
+            &urls,
+            title,
+            |list| {
+                format!(
+                    "{} takes {list}: if the server fetches or calls it, a caller can aim it at internal hosts or the cloud metadata service{}.",
+                    cx.op.address(),
+                    if unauthenticated {
+                        ", without even signing in"
+                    } else {
+                        ""
+                    }
+                )
+            },
+            "holds a URL",
+            "Allow-list hosts or resolve and refuse private addresses; fetch through an egress proxy",
+        ) {
+            out.push(f.severity(if unauthenticated {
+                Severity::High
+            } else {
+                Severity::Medium
+            }));
         }
-        out.push(f);
     }
 }
 
