@@ -40,6 +40,9 @@ const CREDENTIAL_PARAMETER_WORDS: &[&str] = &[
 /// The properties under one body schema, shared by the operations that use it.
 type Properties<'s> = Rc<[DeepProperty<'s>]>;
 
+/// What [`SpecCx::matching`] remembers a result by: the test's key, the root and the depth.
+type MatchKey = (&'static str, SchemaId, usize);
+
 /// The document and its indexes.
 pub struct SpecCx<'s> {
     pub spec: &'s Spec,
@@ -59,7 +62,7 @@ pub struct SpecCx<'s> {
     properties: RefCell<HashMap<(SchemaId, usize), Properties<'s>>>,
     /// [`SpecCx::matching`]: positions of the properties under a root that a rule's test
     /// accepts, by (rule's key, root, depth).
-    matching: RefCell<HashMap<(&'static str, SchemaId, usize), Rc<[usize]>>>,
+    matching: RefCell<HashMap<MatchKey, Rc<[usize]>>>,
 }
 
 /// What protects an operation: its security alternatives (scheme → scopes) and credential
