@@ -73,3 +73,14 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// Writes `value` to stdout as pretty JSON and a newline, streamed through a buffer rather than
+/// built as one string first (an analysis of a large model is over 100 MB of JSON).
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // As an `io::Error`, a closed pipe stays recognisable to `main`.
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
+}

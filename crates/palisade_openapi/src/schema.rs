@@ -261,19 +261,23 @@ impl Schemas {
                 let path = if prefix.is_empty() {
                     name.clone()
                 } else {
-                    format!("{prefix}.{name}")
+                    let mut path = String::with_capacity(prefix.len() + 1 + name.len());
+                    path.push_str(&prefix);
+                    path.push('.');
+                    path.push_str(name);
+                    path
                 };
+                if depth + 1 < max_depth && !entered.contains(&prop.schema) {
+                    queue.push_back((prop.schema, path.clone(), depth + 1));
+                }
                 out.push(DeepProperty {
-                    path: path.clone(),
+                    path,
                     name,
                     schema: prop_schema,
                     required: prop.required,
                     location: &prop.location,
                     sensitive: prop.sensitive,
                 });
-                if depth + 1 < max_depth && !entered.contains(&prop.schema) {
-                    queue.push_back((prop.schema, path, depth + 1));
-                }
             }
             let composed = schema
                 .all_of

@@ -231,6 +231,15 @@ const NOT_AUTH_TOKEN: &[&str] = &[
 
 /// Splits a name into lower-case words (camelCase, snake_case, kebab-case, digits).
 pub fn words(name: &str) -> Vec<String> {
+    if name.is_ascii() {
+        ascii_words(name.as_bytes())
+    } else {
+        char_words(name)
+    }
+}
+
+/// [`words`] of any name, character by character.
+fn char_words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut words = Vec::new();
     let mut current = String::new();
@@ -253,6 +262,40 @@ pub fn words(name: &str) -> Vec<String> {
             }
         }
         current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// [`words`] of an ASCII name, on bytes: rules call it for every property of every operation,
+/// so it avoids decoding characters and allocates only the words.
+fn ascii_words(b: &[u8]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if i > 0 && !current.is_empty() {
+            let prev = b[i - 1];
+            let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            let boundary = (c.is_ascii_uppercase()
+                && (prev.is_ascii_lowercase() || prev.is_ascii_digit()))
+                || (c.is_ascii_uppercase() && prev.is_ascii_uppercase() && next_lower)
+                || (c.is_ascii_digit() != prev.is_ascii_digit());
+            if boundary {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        if current.is_empty() {
+            current.reserve(b.len() - i);
+        }
+        current.push(char::from(c.to_ascii_lowercase()));
     }
     if !current.is_empty() {
         words.push(current);
@@ -532,6 +575,13 @@ pub fn sensitive_parameters(spec: &Spec) -> Vec<SensitiveParameter<'_>> {
 mod tests {
     use super::*;
     use SensitiveCategory::{Credentials, Health, Payment, Pii, Secret};
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_words_match_char_words(name in "[a-zA-Z0-9_.$ -]{0,24}") {
+            proptest::prop_assert_eq!(ascii_words(name.as_bytes()), char_words(&name));
+        }
+    }
 
     #[test]
     fn splits_names_into_words() {

@@ -124,41 +124,50 @@ fn model_threats(
             custom::check_flow(rule, &cx, flow, &mut custom_findings);
         }
     }
-    let covered: HashSet<(Target, Stride)> = findings
-        .iter()
-        .flat_map(|f| f.meta.stride.iter().map(move |s| (f.target.clone(), *s)))
-        .chain(
-            manual
-                .iter()
-                .flat_map(|t| t.stride.iter().map(move |s| (t.target.clone(), *s))),
-        )
-        .chain(
-            custom_findings
-                .iter()
-                .flat_map(|f| f.rule.stride.iter().map(move |s| (f.target.clone(), *s))),
-        )
-        .collect();
+    // Baselines fill only the (target, category) pairs no specific, custom or hand-written
+    // threat covers; a baseline whose categories are all covered is not even built.
     let mut baselines = Vec::new();
-    for element in &model.elements {
-        for rule in ELEMENT_BASELINES {
-            if rules::runs_on(rule.meta(), element.kind) && settings.enabled(rule.meta().code) {
-                rule.check(&cx, element, &mut baselines);
-            }
-        }
-    }
-    for flow in &model.flows {
-        for rule in FLOW_BASELINES {
-            if settings.enabled(rule.meta().code) {
-                rule.check(&cx, flow, &mut baselines);
-            }
-        }
-    }
-    findings.extend(baselines.into_iter().filter(|f| {
-        !f.meta
-            .stride
+    {
+        let covered: HashSet<(&Target, Stride)> = findings
             .iter()
-            .all(|s| covered.contains(&(f.target.clone(), *s)))
-    }));
+            .flat_map(|f| f.meta.stride.iter().map(move |s| (&f.target, *s)))
+            .chain(
+                manual
+                    .iter()
+                    .flat_map(|t| t.stride.iter().map(move |s| (&t.target, *s))),
+            )
+            .chain(
+                custom_findings
+                    .iter()
+                    .flat_map(|f| f.rule.stride.iter().map(move |s| (&f.target, *s))),
+            )
+            .collect();
+        let uncovered = |target: &Target, meta: &RuleMeta| {
+            !meta.stride.iter().all(|s| covered.contains(&(target, *s)))
+        };
+        for element in &model.elements {
+            let target = rules::element_target(element);
+            for rule in ELEMENT_BASELINES {
+                if rules::runs_on(rule.meta(), element.kind)
+                    && settings.enabled(rule.meta().code)
+                    && uncovered(&target, rule.meta())
+                {
+                    rule.check(&cx, element, &mut baselines);
+                }
+            }
+        }
+        for flow in &model.flows {
+            let target = rules::flow_target(flow);
+            for rule in FLOW_BASELINES {
+                if settings.enabled(rule.meta().code) && uncovered(&target, rule.meta()) {
+                    rule.check(&cx, flow, &mut baselines);
+                }
+            }
+        }
+        // A baseline reports on its own target; keep the filter for any that does not.
+        baselines.retain(|f| uncovered(&f.target, f.meta));
+    }
+    findings.extend(baselines);
     let mut threats = finish(findings, &model.threats, settings, method);
     threats.extend(finish_custom(
         custom_findings,
@@ -253,7 +262,11 @@ pub fn analyze(
 /// Ranks threats from most to least severe: severity, then the risk score, then target and rule
 /// (so that equal threats keep a stable order). Drops repeated ids.
 pub fn rank(threats: &mut Vec<Threat>) {
-    threats.sort_by(|a, b| {
+    // Sorts positions rather than the threats themselves (large values), then moves each
+    // threat once into its place.
+    let mut order: Vec<usize> = (0..threats.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&threats[a], &threats[b]);
         b.severity
             .cmp(&a.severity)
             .then_with(|| b.risk.score.total_cmp(&a.risk.score))
@@ -261,8 +274,28 @@ pub fn rank(threats: &mut Vec<Threat>) {
             .then_with(|| a.rule.cmp(&b.rule))
             .then_with(|| a.id.cmp(&b.id))
     });
-    let mut seen = HashSet::new();
-    threats.retain(|t| seen.insert(t.id.clone()));
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(threats.len());
+        order
+            .iter()
+            .map(|&i| seen.insert(threats[i].id.as_str()))
+            .collect()
+    };
+    // Applies the permutation in place, one cycle at a time: position `k` takes the threat at
+    // `order[k]`. No second list of threats is allocated.
+    for start in 0..order.len() {
+        let mut k = start;
+        loop {
+            let from = std::mem::replace(&mut order[k], k);
+            if from == start || from == k {
+                break;
+            }
+            threats.swap(k, from);
+            k = from;
+        }
+    }
+    let mut keep = keep.into_iter();
+    threats.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn is_remote(target: &Target) -> bool {
@@ -302,15 +335,16 @@ fn finish(
         .filter(|e| !e.is_hand_written())
         .map(|e| (e.id.as_str(), e))
         .collect();
-    findings
-        .into_iter()
-        .map(|f| {
-            let id = fingerprint(f.meta.code, &f.target);
-            let decision = decisions.get(id.as_str()).map(|d| (*d).clone());
-            to_threat(f, id, None, decision, method)
-        })
-        .filter(|t| settings.min_severity.is_none_or(|min| t.severity >= min))
-        .collect()
+    let mut threats = Vec::with_capacity(findings.len());
+    for f in findings {
+        let id = fingerprint(f.meta.code, &f.target);
+        let decision = decisions.get(id.as_str()).map(|d| (*d).clone());
+        let t = to_threat(f, id, None, decision, method);
+        if settings.min_severity.is_none_or(|min| t.severity >= min) {
+            threats.push(t);
+        }
+    }
+    threats
 }
 
 /// Custom-rule findings → threats, like [`finish`]: the id is the fingerprint of the rule's code

@@ -28,5 +28,6 @@ pub use risk::{Band, MatrixCell, Risk, RiskMatrix, matrix_level};
 pub use rules::{FLOW_STRIDE, REMOVED, all as all_rules, stride_applies};
 pub use spec_context::{is_version_segment, version_free_path, words};
 pub use threat::{
-    Analysis, Location, Target, Threat, analysis_schema_json, fingerprint, second_order_fingerprint,
+    Analysis, AnalysisRef, Location, Target, Threat, analysis_schema_json, fingerprint,
+    second_order_fingerprint,
 };

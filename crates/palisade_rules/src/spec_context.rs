@@ -40,6 +40,9 @@ const CREDENTIAL_PARAMETER_WORDS: &[&str] = &[
 /// The properties under one body schema, shared by the operations that use it.
 type Properties<'s> = Rc<[DeepProperty<'s>]>;
 
+/// What [`SpecCx::matching`] remembers a result by: the test's key, the root and the depth.
+type MatchKey = (&'static str, SchemaId, usize);
+
 /// The document and its indexes.
 pub struct SpecCx<'s> {
     pub spec: &'s Spec,
@@ -57,6 +60,9 @@ pub struct SpecCx<'s> {
     /// The distinct properties under a body schema, by (root, depth): many operations share a
     /// response or request type, and each is walked once per document.
     properties: RefCell<HashMap<(SchemaId, usize), Properties<'s>>>,
+    /// [`SpecCx::matching`]: positions of the properties under a root that a rule's test
+    /// accepts, by (rule's key, root, depth).
+    matching: RefCell<HashMap<MatchKey, Rc<[usize]>>>,
 }
 
 /// What protects an operation: its security alternatives (scheme → scopes) and credential
@@ -110,7 +116,35 @@ impl<'s> SpecCx<'s> {
             response_names,
             declares_auth,
             properties: RefCell::default(),
+            matching: RefCell::default(),
         }
+    }
+
+    /// The positions, in [`SpecCx::properties_of`]`(root, depth)`, of the properties that `test`
+    /// accepts, computed once per document for each `key` (a name for the test, unique to the
+    /// rule): operations share error and response types, and a rule that tests every property
+    /// of each would repeat the same work for every operation.
+    pub fn matching(
+        &self,
+        key: &'static str,
+        root: SchemaId,
+        depth: usize,
+        test: impl Fn(&DeepProperty<'s>) -> bool,
+    ) -> Rc<[usize]> {
+        if let Some(found) = self.matching.borrow().get(&(key, root, depth)) {
+            return Rc::clone(found);
+        }
+        let found: Rc<[usize]> = self
+            .properties_of(root, depth)
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| test(p))
+            .map(|(i, _)| i)
+            .collect();
+        self.matching
+            .borrow_mut()
+            .insert((key, root, depth), Rc::clone(&found));
+        found
     }
 
     /// The distinct properties under `root` within `depth` (see
@@ -321,8 +355,8 @@ impl<'s> OpCx<'s> {
 
     /// Every input value: parameters (with their schema) and request properties, as
     /// `(name, schema, location, where)`.
-    pub fn inputs(&self) -> Vec<Input<'s>> {
-        let mut out: Vec<Input<'s>> = self
+    pub fn inputs(&self) -> Vec<Input<'_>> {
+        let mut out: Vec<Input<'_>> = self
             .op
             .parameters
             .iter()
@@ -333,8 +367,8 @@ impl<'s> OpCx<'s> {
                     .or_else(|| p.content.values().find_map(|m| m.schema))
                     .and_then(|id| self.spec.schema(id))?;
                 Some(Input {
-                    name: p.name.clone(),
-                    path: p.name.clone(),
+                    name: &p.name,
+                    path: &p.name,
                     schema,
                     location: &p.location,
                     kind: InputKind::Parameter(p.r#in),
@@ -346,8 +380,8 @@ impl<'s> OpCx<'s> {
                 continue;
             }
             out.push(Input {
-                name: prop.name.to_owned(),
-                path: prop.path.clone(),
+                name: prop.name,
+                path: &prop.path,
                 schema: prop.schema,
                 location: prop.location,
                 kind: InputKind::Body,
@@ -375,14 +409,14 @@ pub fn documents_rate_limit(op: &Operation) -> bool {
         })
 }
 
-/// One value a caller sends.
+/// One value a caller sends, borrowed from the document and the operation's walked bodies.
 #[derive(Debug, Clone)]
-pub struct Input<'s> {
-    pub name: String,
+pub struct Input<'a> {
+    pub name: &'a str,
     /// The dotted path for body properties (`order.items[].sku`), the name for parameters.
-    pub path: String,
-    pub schema: &'s Schema,
-    pub location: &'s palisade_openapi::Location,
+    pub path: &'a str,
+    pub schema: &'a Schema,
+    pub location: &'a palisade_openapi::Location,
     pub kind: InputKind,
 }
 

@@ -162,6 +162,12 @@ pub struct Analysis {
     pub threats: Vec<Threat>,
 }
 
+/// [`Analysis`] borrowing its threats: the same JSON, written without copying a large list.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AnalysisRef<'a> {
+    pub threats: &'a [Threat],
+}
+
 /// The JSON Schema of [`Analysis`], as pretty JSON with a final newline.
 pub fn analysis_schema_json() -> String {
     let schema = schemars::schema_for!(Analysis);

@@ -75,7 +75,7 @@ impl OperationRule for InjectionProneParameter {
                     )
                 ) && i.schema.has_type("string")
                     && !i.is_constrained_string()
-                    && !crate::spec_context::is_credential_name(&i.name)
+                    && !crate::spec_context::is_credential_name(i.name)
             })
             .collect();
         let title = format!("{} passes free text to its lookup", cx.op.address());

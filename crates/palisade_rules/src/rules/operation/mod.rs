@@ -345,7 +345,7 @@ pub(crate) fn url_input(input: &crate::spec_context::Input) -> Option<UrlInput> 
     if !(s.has_type("string") || s.types.is_empty()) || !s.enum_values.is_empty() {
         return None;
     }
-    let w = words(&input.name);
+    let w = words(input.name);
     let has = |x: &str| w.iter().any(|y| y == x);
     let url_format = matches!(
         s.format.as_deref(),
@@ -358,7 +358,7 @@ pub(crate) fn url_input(input: &crate::spec_context::Input) -> Option<UrlInput> 
         || has("callback")
         || has("endpoint")
         || (has("link") && !has("id"));
-    if !(url_format || url_name) || crate::spec_context::is_credential_name(&input.name) {
+    if !(url_format || url_name) || crate::spec_context::is_credential_name(input.name) {
         return None;
     }
     let redirect = [

@@ -97,15 +97,15 @@ impl OperationRule for PasswordChangeWithoutCurrentPassword {
             ) == Some(Sensitive::Password)
         };
         let proves = body.iter().any(|i| {
-            let w = crate::spec_context::words(&i.name);
+            let w = crate::spec_context::words(i.name);
             let has = |x: &str| w.iter().any(|y| y == x);
-            (is_password(&i.name, i.schema)
+            (is_password(i.name, i.schema)
                 && (has("old") || has("current") || has("existing") || has("previous")))
                 || has("token")
                 || has("code")
                 || has("otp")
         });
-        let new_password = body.iter().find(|i| is_password(&i.name, i.schema));
+        let new_password = body.iter().find(|i| is_password(i.name, i.schema));
         let (Some(new_password), false) = (new_password, proves) else {
             return;
         };

@@ -76,7 +76,7 @@ impl OperationRule for PersonalDataInUrl {
                     i.kind,
                     InputKind::Parameter(ParameterLocation::Path | ParameterLocation::Query)
                 ) && matches!(
-                    palisade_openapi::sensitive::classify(&i.name, Some(i.schema)),
+                    palisade_openapi::sensitive::classify(i.name, Some(i.schema)),
                     Some(
                         SensitiveCategory::Pii
                             | SensitiveCategory::Payment

@@ -88,19 +88,21 @@ impl OperationRule for SecretInResponse {
             if p.schema.write_only {
                 continue;
             }
+            let Some(kind) = super::secret_kind(p.name, p.sensitive) else {
+                continue;
+            };
             // Secrets of nested, related objects are usually a reused type, not the object itself.
             let shallow = p.path.matches('.').count() <= 1;
-            match super::secret_kind(p.name, p.sensitive) {
-                Some(
-                    super::Sensitive::Password
-                    | super::Sensitive::CardSecurity
-                    | super::Sensitive::PrivateKey,
-                ) if shallow && !creation => {
+            match kind {
+                super::Sensitive::Password
+                | super::Sensitive::CardSecurity
+                | super::Sensitive::PrivateKey
+                    if shallow && !creation =>
+                {
                     high.push(p);
                 }
-                Some(super::Sensitive::Secret) if credential_op => {}
-                Some(_) => medium.push(p),
-                None => {}
+                super::Sensitive::Secret if credential_op => {}
+                _ => medium.push(p),
             }
         }
         let (fields, severity) = if high.is_empty() {

@@ -77,7 +77,7 @@ impl OperationRule for UnboundedFileUpload {
                     || (s.has_type("string") && s.format.as_deref() == Some("binary"))
                     || (s.has_type("string")
                         && s.format.as_deref() == Some("byte")
-                        && names_a_file(&i.name));
+                        && names_a_file(i.name));
                 file && s.max_length.is_none()
             })
             .collect();

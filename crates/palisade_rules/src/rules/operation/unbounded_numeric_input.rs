@@ -81,7 +81,7 @@ impl OperationRule for UnboundedNumericInput {
             return;
         };
         let money = unbounded.iter().any(|i| {
-            crate::spec_context::words(&i.name).iter().any(|w| {
+            crate::spec_context::words(i.name).iter().any(|w| {
                 matches!(
                     w.as_str(),
                     "amount"

@@ -83,8 +83,10 @@ impl OperationRule for UrlValuedInput {
         let urls: Vec<_> = cx
             .inputs()
             .into_iter()
-            .filter(|i| i.schema.pattern.is_none() && !is_informational(&i.path))
-            .filter(|i| super::url_input(i) == Some(UrlInput::Fetched))
+            .filter(|i| {
+                i.schema.pattern.is_none() && super::url_input(i) == Some(UrlInput::Fetched)
+            })
+            .filter(|i| !is_informational(i.path))
             .collect();
         let unauthenticated = cx.left_open();
         let title = format!("{} takes a URL the server may fetch", cx.op.address());

@@ -81,7 +81,7 @@ impl OperationRule for WeakPasswordPolicy {
             .into_iter()
             .filter(|i| i.kind == InputKind::Body && i.schema.has_type("string"))
             .filter(|i| {
-                let w = crate::spec_context::words(&i.name);
+                let w = crate::spec_context::words(i.name);
                 // The password being set, not the one proving who the caller is.
                 let current = w
                     .iter()
@@ -89,8 +89,8 @@ impl OperationRule for WeakPasswordPolicy {
                 !current
                     && !i.name.to_ascii_lowercase().contains("hash")
                     && super::secret_kind(
-                        &i.name,
-                        palisade_openapi::sensitive::classify(&i.name, Some(i.schema)),
+                        i.name,
+                        palisade_openapi::sensitive::classify(i.name, Some(i.schema)),
                     ) == Some(Sensitive::Password)
             })
             .filter(|i| i.schema.min_length.is_none_or(|n| n < 8))
