@@ -81,6 +81,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         &Options {
             tolerate_missing_specs: true,
             remote: crate::fetch::remote(args.allow_remote_refs),
+            leak_parsed: false,
         },
     );
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
