@@ -103,7 +103,9 @@ pub fn convert(
 ) -> Result<Converted, ApiError> {
     let media = media_of(content_type);
     let yaml_or_json = media == "application/json" || content::is_yaml_type(&media);
-    if !yaml_or_json && !(is_other_type(&media) && format != Some(UploadFormat::Palisade)) {
+    // XML and raw bytes can only be another tool's file.
+    let other = is_other_type(&media) && format != Some(UploadFormat::Palisade);
+    if !(yaml_or_json || other) {
         return Err(unsupported());
     }
     let format = match format {
