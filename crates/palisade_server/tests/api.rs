@@ -941,11 +941,23 @@ async fn reports_and_diagrams_download_in_every_format() {
             !sarif.text.contains("/tmp") && !sarif.text.contains("palisade-check-"),
             "no server paths in the SARIF"
         );
-        // The default is HTML of the latest version; a version can be named.
+        // The default is HTML of the latest version; a version can be named. It is saved, not
+        // shown under the server's strict CSP: opened from disk, its own CSP allows its inline
+        // style and script by hash, and nothing else.
         let html = api
             .get(&format!("/api/models/{model}/report"), &alice)
             .await;
         assert!(html.text.starts_with("<!DOCTYPE html>"));
+        assert!(
+            html.header("content-disposition")
+                .is_some_and(|d| d.starts_with("attachment;"))
+        );
+        assert!(
+            html.text.contains(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;;"
+            ),
+            "the report's own CSP"
+        );
         let v1 = api
             .get(
                 &format!("/api/models/{model}/report?version=1&format=md"),

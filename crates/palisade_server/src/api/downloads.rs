@@ -41,7 +41,7 @@ pub struct DownloadCache {
 type ReportKey = (String, i64, compose::Format, Date);
 
 /// Most loaded versions kept.
-const VERSIONS_KEPT: usize = 16;
+const VERSIONS_KEPT: usize = 8;
 /// Most rendered reports kept.
 const REPORTS_KEPT: usize = 32;
 
