@@ -38,6 +38,13 @@
     // svg-pan-zoom writes a `style` attribute (refused by the CSP) unless the SVG already has
     // `overflow` in its style: set it through the CSSOM, which the policy allows.
     svg.style.overflow = 'hidden';
+    // As tall as the drawing at the frame's width (a wide diagram needs no tall frame), within
+    // 62% of the window.
+    var box = svg.viewBox && svg.viewBox.baseVal;
+    if (box && box.width > 0) {
+      var wanted = frame.clientWidth * box.height / box.width + 16;
+      svg.style.height = Math.max(240, Math.min(wanted, window.innerHeight * 0.62)) + 'px';
+    }
     svg.classList.add('zoomable');
     if (window.svgPanZoom) {
       var panZoom = window.svgPanZoom(svg, {
