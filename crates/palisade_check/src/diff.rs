@@ -24,7 +24,7 @@ pub struct Side<'a> {
 }
 
 /// Added, removed, or changed (with the names of what changed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     Added,
@@ -50,7 +50,7 @@ impl Change {
 }
 
 /// A change to an entity of the model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EntityChange {
     /// `element`, `flow`, `boundary`, `API`, `data asset`, `mitigation`, `assumption` …
     pub kind: &'static str,
@@ -60,7 +60,7 @@ pub struct EntityChange {
 }
 
 /// A change to an API operation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct OperationChange {
     pub api: String,
     /// `METHOD /path` as the newer version writes it (the older one when removed).
@@ -70,7 +70,7 @@ pub struct OperationChange {
 }
 
 /// A threat, as the diff shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ThreatRef {
     pub id: palisade_model::ThreatId,
     pub rule: String,
@@ -99,7 +99,7 @@ impl ThreatRef {
 }
 
 /// A threat whose rating changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Rerated {
     pub threat: ThreatRef,
     pub old_severity: Severity,
@@ -107,7 +107,7 @@ pub struct Rerated {
 }
 
 /// A decision whose recorded values changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DecisionChange {
     pub id: palisade_model::ThreatId,
     pub title: String,
@@ -116,7 +116,7 @@ pub struct DecisionChange {
 }
 
 /// Everything that changed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Diff {
     pub old: String,
     pub new: String,

@@ -1,7 +1,8 @@
 //! Palisade's CI gate and review tools, as pure functions of a model, its OpenAPI documents, its
 //! analysis and a date: [`check`] evaluates the policy (unresolved threats, STRIDE coverage,
 //! drift against the OpenAPI documents, assumptions, tickets, orphaned decisions) into a
-//! [`Report`]; [`diff`] compares two versions of a model or of an OpenAPI document.
+//! [`Report`]; [`diff`] compares two versions of a model or of an OpenAPI document; [`project`]
+//! does both for what `palisade_project` loads, for the command line and the server alike.
 //!
 //! Nothing here reads files or the clock: the caller passes spec hashes and today's date, so the
 //! same input always gives the same report.
@@ -12,6 +13,7 @@ pub mod diff;
 mod drift;
 mod people;
 mod policy;
+pub mod project;
 mod threats;
 
 use palisade_model::{Date, Model, Severity};

@@ -92,6 +92,25 @@ impl Options {
         }
         self
     }
+
+    /// Badges for the unresolved threats among `threats` that are about an element or a flow
+    /// (what `palisade diagram --threats`, the report and the server draw).
+    #[must_use]
+    pub fn with_unresolved_threats(self, threats: &[palisade_rules::Threat]) -> Self {
+        use palisade_rules::Target;
+        self.with_threat_counts(
+            threats
+                .iter()
+                .filter(|t| t.status().is_unresolved())
+                .filter_map(|t| match &t.target {
+                    Target::Element { element } if !element.is_empty() => {
+                        Some((element.as_str(), Some(t.severity)))
+                    }
+                    Target::Flow { flow } => Some((flow.as_str(), Some(t.severity))),
+                    _ => None,
+                }),
+        )
+    }
 }
 
 /// An output format.
@@ -100,6 +119,37 @@ pub enum Format {
     Svg,
     Dot,
     Mermaid,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Self::Svg, Self::Dot, Self::Mermaid];
+
+    /// The name a user gives (`--format`, `?format=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Svg => "svg",
+            Self::Dot => "dot",
+            Self::Mermaid => "mermaid",
+        }
+    }
+
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Svg => "svg",
+            Self::Dot => "dot",
+            Self::Mermaid => "mmd",
+        }
+    }
+
+    /// The media type of the text (Mermaid has none registered: plain text).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Svg => "image/svg+xml",
+            Self::Dot => "text/vnd.graphviz; charset=utf-8",
+            Self::Mermaid => "text/plain; charset=utf-8",
+        }
+    }
 }
 
 /// The diagram in `format`.

@@ -741,19 +741,7 @@ fn summary(input: &Input) -> Summary {
 }
 
 fn diagram(input: &Input) -> String {
-    let options = palisade_diagram::Options::default().with_threat_counts(
-        input
-            .threats
-            .iter()
-            .filter(|t| t.status().is_unresolved())
-            .filter_map(|t| match &t.target {
-                Target::Element { element } if !element.is_empty() => {
-                    Some((element.as_str(), Some(t.severity)))
-                }
-                Target::Flow { flow } => Some((flow.as_str(), Some(t.severity))),
-                _ => None,
-            }),
-    );
+    let options = palisade_diagram::Options::default().with_unresolved_threats(input.threats);
     palisade_diagram::svg(input.model, &options)
 }
 

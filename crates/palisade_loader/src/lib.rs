@@ -47,7 +47,12 @@ pub struct LoadFailure {
 
 /// Reads and loads the model file at `path` (shown in diagnostics as `path` was given).
 pub fn load_file(path: &Path) -> Result<Loaded, LoadFailure> {
-    let label = path.display().to_string();
+    load_file_as(path, &path.display().to_string())
+}
+
+/// [`load_file`], naming the file `label` in diagnostics and in the model's spans' file.
+pub fn load_file_as(path: &Path, label: &str) -> Result<Loaded, LoadFailure> {
+    let label = label.to_owned();
     let bytes = match read_limited(path, Limits::MODEL.max_bytes) {
         Ok(b) => b,
         Err(message) => {

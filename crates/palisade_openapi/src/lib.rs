@@ -73,7 +73,7 @@ mod swagger2;
 pub use inventory::{
     Inventory, OperationEntry, SchemeEntry, ServerEntry, VersionEntry, render_summary,
 };
-pub use load::{Failed, Fetcher, LoadOptions, Loaded, load, load_from_str};
+pub use load::{Failed, Fetcher, LoadOptions, Loaded, load, load_as, load_from_str};
 pub use model::{
     AuthState, Callback, Extensions, Header, Info, Location, MediaType, Method, Operation,
     Parameter, ParameterLocation, RequestBody, Response, Security, Server, ServerVariable, Spec,

@@ -82,7 +82,13 @@ pub struct Failed {
 
 /// Reads the document at `path` and every local file its `$ref`s name.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Failed> {
-    let label: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+    load_as(path, &path.to_string_lossy(), options)
+}
+
+/// [`load`], naming the document `label` in diagnostics and locations (and the files it
+/// `$ref`s by `label`'s folder joined with the reference).
+pub fn load_as(path: &Path, label: &str, options: &LoadOptions) -> Result<Loaded, Failed> {
+    let label: Arc<str> = Arc::from(label);
     let mut loader = Loader::new(options);
     let fail = |loader: Loader<'_>, d: Diagnostic| {
         let mut diagnostics = loader.diagnostics;

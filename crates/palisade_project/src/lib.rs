@@ -79,9 +79,23 @@ pub struct Options {
     pub tolerate_missing_specs: bool,
     /// Fetch remote `$ref`s with this (`--allow-remote-refs`); refused when `None`.
     pub remote: Option<palisade_openapi::Fetcher>,
+    /// Name files relative to this folder (in diagnostics, locations and [`Input::Model`]'s
+    /// `file`) instead of as given: the server lays a stored version out in a temporary folder
+    /// and shows its files as `palisade.yaml`, `openapi/shop.yaml`.
+    pub labels_relative_to: Option<PathBuf>,
 }
 
 impl Options {
+    /// How `path` is named under these options.
+    fn label(&self, path: &Path) -> String {
+        self.labels_relative_to
+            .as_deref()
+            .and_then(|base| path.strip_prefix(base).ok())
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
+
     /// How OpenAPI documents are read under these options, with `root` as the root directory.
     fn spec_options(&self, root: Option<PathBuf>) -> LoadOptions {
         LoadOptions {
@@ -104,16 +118,34 @@ pub fn spec_file(model_file: &Path, spec: &str) -> PathBuf {
 
 /// `sha256:<hex>` of a file's bytes: what `reviewed.specs` records.
 pub fn content_hash(path: &Path) -> std::io::Result<String> {
+    Ok(bytes_hash(&std::fs::read(path)?))
+}
+
+/// `sha256:<hex>` of `bytes`: [`content_hash`] of a file with these bytes.
+pub fn bytes_hash(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path)?;
-    let digest = Sha256::digest(&bytes);
+    let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(71);
     hex.push_str("sha256:");
     for b in digest {
         use std::fmt::Write as _;
         let _ = write!(hex, "{b:02x}");
     }
-    Ok(hex)
+    hex
+}
+
+/// `sha256:` hashes of the documents of a model that loaded, by API id, read from disk beside
+/// the model file (a bare document has none).
+pub fn spec_hashes(input: &Input) -> std::io::Result<std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Input::Model { model, file, specs } = input {
+        for (api, _) in specs {
+            if let Some(rel) = model.api(api).and_then(|a| a.spec.as_deref()) {
+                out.insert(api.clone(), content_hash(&spec_file(Path::new(file), rel))?);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Whether the file is an OpenAPI or Swagger document: a YAML line starting with `openapi:` or
@@ -147,7 +179,8 @@ pub fn load_with(files: &[PathBuf], options: &Options) -> Loaded {
     let mut out = Loaded::default();
     for file in files {
         if looks_like_openapi(file) {
-            match palisade_openapi::load(file, &options.spec_options(None)) {
+            match palisade_openapi::load_as(file, &options.label(file), &options.spec_options(None))
+            {
                 Ok(loaded) => {
                     merge_sources(&mut out.sources, &loaded.sources);
                     out.diagnostics.extend(loaded.diagnostics);
@@ -167,7 +200,7 @@ pub fn load_with(files: &[PathBuf], options: &Options) -> Loaded {
             }
             continue;
         }
-        match palisade_loader::load_file(file) {
+        match palisade_loader::load_file_as(file, &options.label(file)) {
             Ok(loaded) => {
                 let label = loaded.source.path().to_owned();
                 out.diagnostics.extend(loaded.warnings);
@@ -203,7 +236,11 @@ pub fn load_with(files: &[PathBuf], options: &Options) -> Loaded {
                         out.failed = true;
                         continue;
                     }
-                    match palisade_openapi::load(&path, &options.spec_options(Some(root.clone()))) {
+                    match palisade_openapi::load_as(
+                        &path,
+                        &options.label(&path),
+                        &options.spec_options(Some(root.clone())),
+                    ) {
                         Ok(spec) => {
                             merge_sources(&mut out.sources, &spec.sources);
                             out.diagnostics.extend(spec.diagnostics);

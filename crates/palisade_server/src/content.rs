@@ -83,7 +83,7 @@ pub struct Checked {
     pub report: palisade_check::Report,
 }
 
-fn is_yaml_type(media: &str) -> bool {
+pub(crate) fn is_yaml_type(media: &str) -> bool {
     matches!(
         media,
         "application/yaml" | "application/x-yaml" | "text/yaml" | "text/x-yaml"
@@ -215,18 +215,7 @@ pub fn check(
     body: &str,
     specs: &BTreeMap<String, String>,
 ) -> Result<Result<Checked, Vec<Problem>>, std::io::Error> {
-    let dir = tempfile::Builder::new()
-        .prefix("palisade-check-")
-        .tempdir()?;
-    let model_path = dir.path().join(model_file(format));
-    std::fs::write(&model_path, body)?;
-    for (rel, text) in specs {
-        let path = dir.path().join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, text)?;
-    }
+    let (dir, model_path) = lay_out(format, body, specs)?;
     let loaded = palisade_project::load(std::slice::from_ref(&model_path));
     let prefix = format!("{}/", dir.path().display());
     let clean = |text: &str| text.replace(&prefix, "");
@@ -320,6 +309,96 @@ fn check_report(
         },
         &policy,
     )
+}
+
+/// Writes a version's files into a new private temporary folder: the model, and each document
+/// at its path. Returns the folder (deleted when dropped) and the model's path.
+fn lay_out(
+    format: &str,
+    body: &str,
+    specs: &BTreeMap<String, String>,
+) -> std::io::Result<(tempfile::TempDir, std::path::PathBuf)> {
+    let dir = tempfile::Builder::new()
+        .prefix("palisade-check-")
+        .tempdir()?;
+    let model_path = dir.path().join(model_file(format));
+    std::fs::write(&model_path, body)?;
+    for (rel, text) in specs {
+        let path = dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, text)?;
+    }
+    Ok((dir, model_path))
+}
+
+/// A stored version loaded as `palisade_project` loads files, with its files named relative to
+/// the upload (`palisade.yaml`, `openapi/shop.yaml`), and the hashes a report records.
+pub struct LoadedVersion {
+    pub input: Input,
+    /// The model's threats (default settings, as `palisade analyze` and the analysis route).
+    pub threats: Vec<Threat>,
+    /// `sha256:<hex>` of the model text.
+    pub model_hash: String,
+    /// `sha256:<hex>` of each document, by API id.
+    pub spec_hashes: BTreeMap<String, String>,
+}
+
+/// Loads a stored version for reports and diffs. Blocking (file IO and CPU).
+///
+/// `Err` when it does not load any more, which a stored version always did when it was saved.
+pub fn load_version(
+    format: &str,
+    body: &str,
+    specs: &BTreeMap<String, String>,
+) -> Result<LoadedVersion, String> {
+    let (dir, model_path) = lay_out(format, body, specs).map_err(|e| e.to_string())?;
+    let mut loaded = palisade_project::load_with(
+        std::slice::from_ref(&model_path),
+        &palisade_project::Options {
+            labels_relative_to: Some(dir.path().to_path_buf()),
+            ..palisade_project::Options::default()
+        },
+    );
+    let first_error = || {
+        loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map_or_else(|| "it loads as nothing".to_owned(), |d| d.message.clone())
+    };
+    if loaded.failed {
+        return Err(first_error());
+    }
+    let Some(input) = loaded.inputs.pop() else {
+        return Err(first_error());
+    };
+    let mut spec_hashes = BTreeMap::new();
+    if let Input::Model { model, specs, .. } = &input {
+        for (api, _) in specs {
+            if let Some(rel) = model.api(api).and_then(|a| a.spec.as_deref()) {
+                let hash = palisade_project::content_hash(&dir.path().join(rel))
+                    .map_err(|e| e.to_string())?;
+                spec_hashes.insert(api.clone(), hash);
+            }
+        }
+    }
+    let threats = input.analyze(&Settings::default());
+    Ok(LoadedVersion {
+        input,
+        threats,
+        model_hash: palisade_project::bytes_hash(body.as_bytes()),
+        spec_hashes,
+    })
+}
+
+/// Diagnostics as problems, their files named as they are.
+pub fn problems(diagnostics: &[Diagnostic], sources: &SourceMap) -> Vec<Problem> {
+    diagnostics
+        .iter()
+        .map(|d| problem(d, &str::to_owned, sources))
+        .collect()
 }
 
 fn problem(d: &Diagnostic, clean: &dyn Fn(&str) -> String, sources: &SourceMap) -> Problem {

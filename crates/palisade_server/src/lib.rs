@@ -13,6 +13,7 @@ pub mod auth;
 pub mod content;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod limits;
 pub mod store;
 #[doc(hidden)]
@@ -68,6 +69,7 @@ pub struct AppState {
     pub api_limiter: Arc<limits::RateLimiter>,
     pub login_limiter: Arc<limits::RateLimiter>,
     pub analyses: Arc<api::AnalysisCache>,
+    pub downloads: Arc<api::DownloadCache>,
 }
 
 impl AppState {
@@ -81,6 +83,7 @@ impl AppState {
             config: Arc::new(config),
             store,
             analyses: Arc::new(api::AnalysisCache::default()),
+            downloads: Arc::new(api::DownloadCache::default()),
         }
     }
 }

@@ -439,12 +439,12 @@ async fn an_invalid_model_is_refused_with_every_problem_and_its_place() {
         .map(|p| p["rendered"].as_str().expect("rendered"))
         .collect();
     insta::assert_snapshot!(rendered.join("\n"));
-    // An OpenAPI document sent as a model is named for what it is.
+    // An OpenAPI document sent as a Palisade model is named for what it is.
     let spec = "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n";
     let r = api
         .call(
             "POST",
-            "/api/models",
+            "/api/models?format=palisade",
             Some(&alice),
             &[],
             Some(("application/yaml", spec.as_bytes().to_vec())),
@@ -768,4 +768,344 @@ async fn an_internal_error_is_answered_generically_with_a_request_id() {
         "{}",
         r.text
     );
+}
+
+/// The shop example's envelope with `from` replaced by `to` in the model text.
+fn edited_shop(from: &str, to: &str) -> Vec<u8> {
+    let mut envelope: Value = serde_json::from_slice(&common::shop_envelope()).expect("JSON");
+    let model = envelope["model"].as_str().expect("model").to_owned();
+    assert!(model.contains(from), "the shop example has `{from}`");
+    envelope["model"] = json!(model.replacen(from, to, 1));
+    envelope["message"] = json!("edited");
+    serde_json::to_vec(&envelope).expect("JSON")
+}
+
+#[tokio::test]
+async fn a_diff_between_two_versions_is_json_or_markdown() {
+    let mut first: Option<Value> = None;
+    for db in databases().await {
+        let api = Api::new(&db).await;
+        let alice = api.user("alice").await;
+        let model = api.create_shop(&alice).await;
+        // One version: the diff is against an empty model, so everything is added.
+        let only = api.get(&format!("/api/models/{model}/diff"), &alice).await;
+        assert_eq!(only.status, StatusCode::OK, "{}", only.text);
+        assert_eq!(only.json["old"], "v0 (empty)");
+        assert_eq!(only.json["new"], "v1");
+        assert!(only.json["new_threats"].as_array().expect("list").len() > 10);
+        // The payment provider is now called over plain HTTP, and a decision was taken.
+        let edit = edited_shop(
+            "    to: payment-provider\n    protocol: https",
+            "    to: payment-provider\n    protocol: http",
+        );
+        let r = api
+            .call(
+                "PUT",
+                &format!("/api/models/{model}"),
+                Some(&alice),
+                &[("if-match", "\"v1\"")],
+                Some(("application/json", edit)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let diff = api.get(&format!("/api/models/{model}/diff"), &alice).await;
+        assert_eq!(diff.status, StatusCode::OK, "{}", diff.text);
+        assert!(
+            diff.header("content-type")
+                .is_some_and(|t| t.starts_with("application/json"))
+        );
+        assert_eq!(diff.json["old"], "v1");
+        assert_eq!(diff.json["new"], "v2");
+        let explicit = api
+            .get(&format!("/api/models/{model}/diff?from=1&to=2"), &alice)
+            .await;
+        assert_eq!(explicit.json, diff.json);
+        match &first {
+            Some(json) => assert_eq!(&diff.json, json, "[{}] the same diff", db.label()),
+            None => first = Some(diff.json.clone()),
+        }
+        // Markdown, asked for by `format` or by `Accept`.
+        for (query, headers) in [
+            ("?format=md", vec![]),
+            ("", vec![("accept", "text/markdown")]),
+        ] {
+            let md = api
+                .call(
+                    "GET",
+                    &format!("/api/models/{model}/diff{query}"),
+                    Some(&alice),
+                    &headers,
+                    None,
+                )
+                .await;
+            assert_eq!(md.status, StatusCode::OK);
+            assert_eq!(
+                md.header("content-type"),
+                Some("text/markdown; charset=utf-8")
+            );
+            assert!(md.text.contains("payments-to-provider"), "{}", md.text);
+        }
+        // The same version twice: nothing changed.
+        let same = api
+            .get(&format!("/api/models/{model}/diff?from=2&to=2"), &alice)
+            .await;
+        for list in [
+            "model",
+            "operations",
+            "new_threats",
+            "gone_threats",
+            "decisions",
+        ] {
+            assert_eq!(same.json[list], json!([]), "{list}");
+        }
+        let missing = api
+            .get(&format!("/api/models/{model}/diff?from=9"), &alice)
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        let bad = api
+            .get(&format!("/api/models/{model}/diff?format=pdf"), &alice)
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        db.cleanup().await;
+    }
+    insta::assert_json_snapshot!(first.expect("a diff"));
+}
+
+#[tokio::test]
+async fn reports_and_diagrams_download_in_every_format() {
+    for db in databases().await {
+        let api = Api::new(&db).await;
+        let alice = api.user("alice").await;
+        let model = api.create_shop(&alice).await;
+        for (format, media, ext, starts) in [
+            (
+                "html",
+                "text/html; charset=utf-8",
+                "html",
+                "<!DOCTYPE html>",
+            ),
+            ("pdf", "application/pdf", "pdf", "%PDF-"),
+            ("md", "text/markdown; charset=utf-8", "md", "# "),
+            ("json", "application/json", "json", "{"),
+            ("csv", "text/csv; charset=utf-8", "csv", "id,element,"),
+            ("sarif", "application/sarif+json", "sarif", "{"),
+        ] {
+            let r = api
+                .get(
+                    &format!("/api/models/{model}/report?format={format}"),
+                    &alice,
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "[{}] {format}: {}",
+                db.label(),
+                r.text
+            );
+            assert_eq!(r.header("content-type"), Some(media), "{format}");
+            assert_eq!(
+                r.header("content-disposition"),
+                Some(format!("attachment; filename=\"nimbus-shop-v1.{ext}\"").as_str()),
+                "{format}"
+            );
+            assert!(
+                r.text.starts_with(starts),
+                "{format} starts with {:?}",
+                &r.text[..r.text.len().min(40)]
+            );
+            match format {
+                "pdf" => assert!(r.text.trim_end().ends_with("%%EOF"), "a whole PDF"),
+                "csv" => assert!(r.text.lines().count() > 10, "a row per threat"),
+                "sarif" => assert!(r.text.contains("\"uri\": \"palisade.yaml\""), "located"),
+                _ => assert!(r.text.contains("Nimbus Shop"), "{format} names the system"),
+            }
+        }
+        let json = api
+            .get(&format!("/api/models/{model}/report?format=json"), &alice)
+            .await;
+        assert_eq!(json.json["cover"]["system"], "Nimbus Shop");
+        assert_eq!(json.json["cover"]["model"]["file"], "palisade.yaml");
+        assert!(
+            json.json["cover"]["model"]["hash"]
+                .as_str()
+                .is_some_and(|h| h.starts_with("sha256:")),
+            "{}",
+            json.json["cover"]
+        );
+        let sarif = api
+            .get(&format!("/api/models/{model}/report?format=sarif"), &alice)
+            .await;
+        assert_eq!(sarif.json["version"], "2.1.0");
+        assert!(
+            !sarif.text.contains("/tmp") && !sarif.text.contains("palisade-check-"),
+            "no server paths in the SARIF"
+        );
+        // The default is HTML of the latest version; a version can be named. It is saved, not
+        // shown under the server's strict CSP: opened from disk, its own CSP allows its inline
+        // style and script by hash, and nothing else.
+        let html = api
+            .get(&format!("/api/models/{model}/report"), &alice)
+            .await;
+        assert!(html.text.starts_with("<!DOCTYPE html>"));
+        assert!(
+            html.header("content-disposition")
+                .is_some_and(|d| d.starts_with("attachment;"))
+        );
+        assert!(
+            html.text.contains(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;;"
+            ),
+            "the report's own CSP"
+        );
+        let v1 = api
+            .get(
+                &format!("/api/models/{model}/report?version=1&format=md"),
+                &alice,
+            )
+            .await;
+        assert_eq!(v1.status, StatusCode::OK);
+        let none = api
+            .get(&format!("/api/models/{model}/report?version=7"), &alice)
+            .await;
+        assert_eq!(none.status, StatusCode::NOT_FOUND);
+        let bad = api
+            .get(&format!("/api/models/{model}/report?format=docx"), &alice)
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad.json["error"]["code"], "bad_request");
+
+        for (format, media, ext, contains) in [
+            ("svg", "image/svg+xml", "svg", "<svg"),
+            ("dot", "text/vnd.graphviz; charset=utf-8", "dot", "digraph"),
+            ("mermaid", "text/plain; charset=utf-8", "mmd", "flowchart"),
+        ] {
+            let r = api
+                .get(
+                    &format!("/api/models/{model}/diagram?format={format}"),
+                    &alice,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{format}: {}", r.text);
+            assert_eq!(r.header("content-type"), Some(media));
+            assert_eq!(
+                r.header("content-disposition"),
+                Some(format!("attachment; filename=\"nimbus-shop-v1.{ext}\"").as_str())
+            );
+            assert!(r.text.contains(contains), "{format}");
+            assert!(r.text.contains("order-service") || r.text.contains("Order service"));
+        }
+        let plain = api
+            .get(&format!("/api/models/{model}/diagram"), &alice)
+            .await;
+        let badged = api
+            .get(&format!("/api/models/{model}/diagram?threats=true"), &alice)
+            .await;
+        assert!(!plain.text.contains(" has-threats severity-"));
+        assert!(badged.text.contains(" has-threats severity-"));
+        db.cleanup().await;
+    }
+}
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).expect(path)
+}
+
+#[tokio::test]
+async fn an_openapi_document_or_another_tools_model_becomes_a_model() {
+    for db in databases().await {
+        let api = Api::new(&db).await;
+        let alice = api.user("alice").await;
+        let post = |query: &'static str, media: &'static str, body: Vec<u8>| {
+            let api = &api;
+            let alice = alice.clone();
+            async move {
+                api.call(
+                    "POST",
+                    &format!("/api/models{query}"),
+                    Some(&alice),
+                    &[],
+                    Some((media, body)),
+                )
+                .await
+            }
+        };
+        // A bare OpenAPI document, told from its content: a derived model that names it.
+        let vampi = fixture("tests/fixtures/openapi/vampi-openapi3.yml");
+        let r = post("", "application/yaml", vampi.clone()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "[{}] {}", db.label(), r.text);
+        let id = r.json["id"].as_str().expect("id").to_owned();
+        let version = api
+            .get(&format!("/api/models/{id}/versions/1"), &alice)
+            .await;
+        assert_eq!(
+            version.json["specs"]["openapi.yaml"]
+                .as_str()
+                .map(str::as_bytes),
+            Some(vampi.as_slice())
+        );
+        let text = version.json["model"].as_str().expect("model");
+        assert!(text.contains("spec: openapi.yaml"), "{text}");
+        assert_eq!(
+            version.json["message"],
+            "derived from an OpenAPI document (14 operations)"
+        );
+        let analysis = api.get(&format!("/api/models/{id}/analysis"), &alice).await;
+        assert!(
+            analysis.json["threats"]
+                .as_array()
+                .expect("threats")
+                .iter()
+                .any(|t| t["rule"].as_str().is_some_and(|r| r.starts_with("OP"))),
+            "the document's operations are analyzed"
+        );
+        // A Threat Dragon model, told from its content and named.
+        let dragon = fixture("crates/palisade_interop/tests/fixtures/threat-dragon/demo-v2.json");
+        for query in ["", "?format=threat-dragon"] {
+            let r = post(query, "application/json", dragon.clone()).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{query}: {}", r.text);
+            assert_eq!(r.json["name"], "Demo Threat Model", "{}", r.text);
+        }
+        // Updated from a document: a new version.
+        let r = api
+            .call(
+                "PUT",
+                &format!("/api/models/{id}?format=openapi"),
+                Some(&alice),
+                &[("if-match", "\"v1\"")],
+                Some(("application/yaml", fixture("examples/openapi/shop.yaml"))),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.json["version"]["version"], 2);
+        // Bad input: 422 with each problem's line and column, or 400 for an unknown format.
+        let truncated =
+            fixture("crates/palisade_interop/tests/fixtures/malformed/truncated-td.json");
+        let r = post("?format=threat-dragon", "application/json", truncated).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        let problem = &r.json["error"]["problems"][0];
+        assert!(
+            problem["line"].as_u64().is_some() && problem["column"].as_u64().is_some(),
+            "{}",
+            r.text
+        );
+        let r = post(
+            "?format=openapi",
+            "application/yaml",
+            b"openapi: 3.1.0\npaths: [\n".to_vec(),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert!(
+            r.json["error"]["problems"][0]["line"].as_u64().is_some(),
+            "{}",
+            r.text
+        );
+        let r = post("?format=visio", "application/json", dragon.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+        let r = post("?format=palisade", "application/json", dragon.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert!(r.text.contains("Threat Dragon"), "{}", r.text);
+        db.cleanup().await;
+    }
 }

@@ -711,6 +711,55 @@ async fn a_new_version_is_uploaded_through_the_form_and_a_stale_one_is_refused()
         assert!(r.text.contains("nothing was saved"));
         assert!(r.text.contains("palisade.yaml:3:3"), "{}", r.text);
         assert_eq!(api.store.versions(&model).await.expect("versions").len(), 2);
+        // The difference between the versions, as `palisade diff` writes it.
+        let diff = browser.get(&format!("{path}?from=1&to=2")).await;
+        assert_eq!(diff.status, StatusCode::OK, "{}", diff.text);
+        assert!(diff.text.contains("<div class=\"diff\">"), "{}", diff.text);
+        assert!(diff.text.contains("Payments v2"), "{}", diff.text);
+        // A bare OpenAPI document becomes a model (the API's conversion).
+        let spec = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/openapi/shop.yaml"
+        ))
+        .expect("the shop's document");
+        let boundary = "----palisadetestboundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"base\"\r\n\r\n2\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"format\"\r\n\r\nopenapi\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"model\"; filename=\"shop.yaml\"\r\n\r\n{spec}\r\n--{boundary}--\r\n"
+        );
+        let r = browser
+            .request(
+                "POST",
+                &path,
+                &[],
+                Some((
+                    &format!("multipart/form-data; boundary={boundary}"),
+                    body.into_bytes(),
+                )),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            db.label(),
+            r.text
+        );
+        let alice = api.user("alice").await;
+        let analysis = api
+            .get(&format!("/api/models/{model}/analysis"), &alice)
+            .await;
+        assert_eq!(analysis.json["version"], 3);
+        assert!(
+            analysis.json["threats"]
+                .as_array()
+                .expect("threats")
+                .iter()
+                .any(|t| t["target"]["operation"].is_string()),
+            "the document's operations are analyzed"
+        );
         db.cleanup().await;
     }
 }

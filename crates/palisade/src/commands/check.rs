@@ -4,13 +4,12 @@
 //! input error.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use palisade_check::{EffectivePolicy, Input as CheckInput, Report, SpecInput};
+use palisade_check::Report;
 use palisade_diagnostics::{Diagnostic, Severity as DiagSeverity, SourceMap, Span, render};
-use palisade_model::{Date, Model, Policy, Severity};
+use palisade_model::{Date, Policy, Severity};
 use palisade_project::{Input, Options};
-use palisade_rules::Settings;
 
 use crate::Outcome;
 
@@ -65,10 +64,7 @@ pub(crate) fn today() -> Date {
 }
 
 /// One model's report, with what SARIF and JUnit need besides it.
-pub(crate) struct Checked {
-    pub report: Report,
-    pub threats: Vec<palisade_rules::Threat>,
-}
+pub(crate) use palisade_check::project::Checked;
 
 pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     let files = if args.models.is_empty() {
@@ -81,6 +77,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         &Options {
             tolerate_missing_specs: true,
             remote: crate::fetch::remote(args.allow_remote_refs),
+            ..Options::default()
         },
     );
     crate::output::print_diagnostics(&loaded.diagnostics, &loaded.sources, color)?;
@@ -148,65 +145,17 @@ pub(crate) fn check_one(
     fail_on: Option<Severity>,
     today: Date,
 ) -> anyhow::Result<Checked> {
-    let bare;
-    let (model, file, specs): (&Model, &str, Vec<(&str, &palisade_openapi::Spec)>) = match input {
-        Input::Model { model, file, specs } => (
-            model,
-            file,
-            specs.iter().map(|(a, s)| (a.as_str(), s)).collect(),
-        ),
-        Input::Spec { api, spec } => {
-            bare = Model::new(api.clone());
-            (
-                &bare,
-                spec.location.file.as_ref(),
-                vec![(api.as_str(), &**spec)],
-            )
-        }
-    };
-    let mut policy = EffectivePolicy::resolve(model.policy.as_ref(), file_policy);
-    if let Some(level) = fail_on {
-        policy.fail_on = level;
-    }
-    let settings = Settings {
-        rating: Some(policy.rating),
-        ..Settings::default()
-    };
-    let threats = input.analyze(&settings);
-    let mut spec_inputs = Vec::new();
-    for (api, spec) in &specs {
-        let hash = if matches!(input, Input::Model { .. }) {
-            model
-                .api(api)
-                .and_then(|a| a.spec.as_deref())
-                .map(|rel| {
-                    palisade_project::content_hash(&palisade_project::spec_file(
-                        Path::new(file),
-                        rel,
-                    ))
-                })
-                .transpose()?
-        } else {
-            None
-        };
-        spec_inputs.push(SpecInput { api, spec, hash });
-    }
-    let report = palisade_check::check(
-        &CheckInput {
-            model,
-            file,
-            specs: spec_inputs,
-            missing_specs: missing
-                .iter()
-                .filter(|m| m.model == file)
-                .map(|m| m.api.as_str())
-                .collect(),
-            threats: &threats,
+    let spec_hashes = palisade_project::spec_hashes(input)?;
+    Ok(palisade_check::project::check(
+        input,
+        &palisade_check::project::Options {
+            missing_specs: missing,
+            file_policy,
+            fail_on,
+            spec_hashes: &spec_hashes,
             today,
         },
-        &policy,
-    );
-    Ok(Checked { report, threats })
+    ))
 }
 
 fn diagnostic(item: &palisade_check::Item) -> Diagnostic {

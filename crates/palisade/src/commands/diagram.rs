@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use palisade_diagnostics::SourceMap;
 use palisade_diagram::{Format as DiagramFormat, Options};
-use palisade_rules::{Settings, Target};
+use palisade_rules::Settings;
 
 use crate::Outcome;
 
@@ -98,16 +98,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
             .iter()
             .flat_map(|input| input.analyze(&Settings::default()))
             .collect();
-        options = options.with_threat_counts(
-            threats
-                .iter()
-                .filter(|t| t.status().is_unresolved())
-                .filter_map(|t| match &t.target {
-                    Target::Element { element } => Some((element.as_str(), Some(t.severity))),
-                    Target::Flow { flow } => Some((flow.as_str(), Some(t.severity))),
-                    _ => None,
-                }),
-        );
+        options = options.with_unresolved_threats(&threats);
     }
     let format = match args.format {
         Format::Svg => DiagramFormat::Svg,

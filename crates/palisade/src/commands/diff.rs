@@ -7,10 +7,11 @@ use std::path::{Component, Path, PathBuf};
 use std::process::Command as Process;
 
 use palisade_check::diff::{Side, diff};
+use palisade_check::project::{diff_fail_on, diff_threats};
 use palisade_diagnostics::{SourceFile, SourceMap};
 use palisade_model::Severity;
 use palisade_project::{Input, Loaded, Options};
-use palisade_rules::{Settings, Threat};
+use palisade_rules::Threat;
 
 use crate::Outcome;
 
@@ -56,33 +57,27 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     let (Some(mut old), Some(mut new)) = (old, new) else {
         return Ok(Outcome::InputError);
     };
-    let kind = |v: &Version| matches!(v.loaded.inputs.first(), Some(Input::Model { .. }));
-    if kind(&old) != kind(&new) {
+    let Ok((old_threats, new_threats)) =
+        diff_threats(first_input(&mut old)?, first_input(&mut new)?)
+    else {
         anyhow::bail!(
             "`{}` and `{}` are not the same kind of file: compare two models, or two OpenAPI documents",
             args.old,
             args.new
         );
-    }
-    // Two bare documents: file their threats under one API name, so that ids match.
-    if let (Some(Input::Spec { api: a, .. }), Some(Input::Spec { api: b, .. })) =
-        (old.loaded.inputs.first_mut(), new.loaded.inputs.first_mut())
-    {
-        a.clone_from(b);
-    }
-    analyze(&mut old);
-    analyze(&mut new);
-    let fail_on = args
-        .fail_on
-        .unwrap_or_else(|| match new.loaded.inputs.first() {
-            Some(Input::Model { model, .. }) => model
-                .policy
-                .as_ref()
-                .and_then(|p| p.fail_on)
-                .unwrap_or(Severity::High),
-            _ => Severity::High,
-        });
-    let result = diff(&side(&old), &side(&new), fail_on);
+    };
+    old.threats = old_threats;
+    new.threats = new_threats;
+    relocate(&mut old);
+    relocate(&mut new);
+    let new_input = new.loaded.inputs.first().ok_or_else(no_input)?;
+    let fail_on = diff_fail_on(new_input, args.fail_on);
+    let old_input = old.loaded.inputs.first().ok_or_else(no_input)?;
+    let result = diff(
+        &Side::of(old.label.clone(), old_input, &old.threats),
+        &Side::of(new.label.clone(), new_input, &new.threats),
+        fail_on,
+    );
     let text = match args.format {
         Format::Markdown => result.markdown(),
         Format::Json => {
@@ -102,36 +97,16 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
     })
 }
 
-fn side(v: &Version) -> Side<'_> {
-    match v.loaded.inputs.first() {
-        Some(Input::Model { model, specs, .. }) => Side {
-            label: v.label.clone(),
-            model: Some(model),
-            specs: specs.iter().map(|(a, s)| (a.as_str(), s)).collect(),
-            threats: &v.threats,
-        },
-        Some(Input::Spec { api, spec }) => Side {
-            label: v.label.clone(),
-            model: None,
-            specs: vec![(api.as_str(), &**spec)],
-            threats: &v.threats,
-        },
-        None => Side {
-            label: v.label.clone(),
-            model: None,
-            specs: Vec::new(),
-            threats: &v.threats,
-        },
-    }
+fn no_input() -> anyhow::Error {
+    anyhow::anyhow!("nothing was read")
 }
 
-fn analyze(v: &mut Version) {
-    v.threats = v
-        .loaded
-        .inputs
-        .first()
-        .map(|i| i.analyze(&Settings::default()))
-        .unwrap_or_default();
+fn first_input(v: &mut Version) -> anyhow::Result<&mut Input> {
+    v.loaded.inputs.first_mut().ok_or_else(no_input)
+}
+
+/// Shows the locations of threats found in a git revision's copy as `REV:path`.
+fn relocate(v: &mut Version) {
     if let Some(scratch) = &v.scratch {
         let prefix = prefix_of(scratch.path());
         let rev = v.label.split_once(':').map_or("", |(r, _)| r).to_owned();

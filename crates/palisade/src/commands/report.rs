@@ -5,9 +5,9 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use palisade_export::report::{Hashed, SpecSource};
-use palisade_model::{Date, Model};
-use palisade_project::{Input, Options};
+use palisade_export::compose;
+use palisade_model::Date;
+use palisade_project::Options;
 
 use crate::Outcome;
 
@@ -30,16 +30,28 @@ pub enum Format {
 impl Format {
     /// The format a file name asks for, by its extension.
     fn of_path(path: &Path) -> Option<Self> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "html" | "htm" => Self::Html,
-            "pdf" => Self::Pdf,
-            "md" | "markdown" => Self::Md,
-            "json" => Self::Json,
-            "csv" => Self::Csv,
-            "sarif" => Self::Sarif,
-            _ => return None,
+        let format = compose::Format::of_extension(path.extension()?.to_str()?)?;
+        Some(match format {
+            compose::Format::Html => Self::Html,
+            compose::Format::Pdf => Self::Pdf,
+            compose::Format::Md => Self::Md,
+            compose::Format::Json => Self::Json,
+            compose::Format::Csv => Self::Csv,
+            compose::Format::Sarif => Self::Sarif,
         })
+    }
+}
+
+impl From<Format> for compose::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Html => Self::Html,
+            Format::Pdf => Self::Pdf,
+            Format::Md => Self::Md,
+            Format::Json => Self::Json,
+            Format::Csv => Self::Csv,
+            Format::Sarif => Self::Sarif,
+        }
     }
 }
 
@@ -86,71 +98,40 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         return Ok(Outcome::InputError);
     };
     let today = args.today.unwrap_or_else(super::check::today);
-    let checked = super::check::check_one(input, &loaded.missing_specs, None, None, today)?;
-
-    let bare;
-    let (model, model_name, specs, spec_files) = match input {
-        Input::Model { model, file, specs } => {
-            let mut spec_files = Vec::new();
-            for api in &model.apis {
-                let Some(rel) = &api.spec else { continue };
-                let path = palisade_project::spec_file(Path::new(file), rel);
-                spec_files.push((
-                    api.id.to_string(),
-                    Hashed {
-                        file: rel.clone(),
-                        hash: palisade_project::content_hash(&path).ok(),
-                    },
-                ));
-            }
-            let specs: Vec<SpecSource> = specs
-                .iter()
-                .map(|(api, spec)| SpecSource { api, spec })
-                .collect();
-            (&**model, file.clone(), specs, spec_files)
-        }
-        Input::Spec { api, spec } => {
-            bare = Model::new(spec.info.title.clone().unwrap_or_else(|| api.clone()));
-            (
-                &bare,
-                file.display().to_string(),
-                vec![SpecSource { api, spec }],
-                Vec::new(),
-            )
-        }
-    };
-    let report = palisade_export::report::build(&palisade_export::report::Input {
-        model,
-        model_file: Hashed {
-            file: model_name,
-            hash: palisade_project::content_hash(&file).ok(),
+    let spec_hashes = palisade_project::spec_hashes(input)?;
+    let checked = palisade_check::project::check(
+        input,
+        &palisade_check::project::Options {
+            missing_specs: &loaded.missing_specs,
+            file_policy: None,
+            fail_on: None,
+            spec_hashes: &spec_hashes,
+            today,
         },
-        spec_files,
-        specs,
-        threats: &checked.threats,
-        check: &checked.report,
-        date: today,
-        version: env!("CARGO_PKG_VERSION"),
-    });
-
-    let bytes: Vec<u8> = match format {
-        Format::Html => palisade_export::html::render(&report).into_bytes(),
-        Format::Md => palisade_export::markdown::render(&report, model).into_bytes(),
-        Format::Json => palisade_export::json::render(&report).into_bytes(),
-        Format::Csv => palisade_export::csv::render(&report)?.into_bytes(),
-        Format::Sarif => {
-            let mut b = palisade_export::sarif::Builder::new(palisade_export::sarif::Options {
-                base: std::env::current_dir().ok(),
-                ..palisade_export::sarif::Options::default()
-            });
-            b.fallback(&checked.report.file);
-            for t in &checked.threats {
-                b.add_threat(t);
-            }
-            b.add_check_report(&checked.report);
-            b.render().into_bytes()
-        }
-        Format::Pdf => pdf(&report)?,
+    );
+    let model_hash = palisade_project::content_hash(&file).ok();
+    let report = compose::report(
+        input,
+        &checked,
+        &compose::Hashes {
+            model: model_hash.as_deref(),
+            specs: &spec_hashes,
+        },
+        today,
+        env!("CARGO_PKG_VERSION"),
+    );
+    let bytes = match compose::render(
+        format.into(),
+        &report,
+        input,
+        &checked,
+        std::env::current_dir().ok(),
+    ) {
+        Ok(bytes) => bytes,
+        Err(compose::RenderError::NoPdf) => anyhow::bail!(
+            "this build of palisade has no PDF support (it was built without the `pdf` feature); use `--format html` and print it, or rebuild with `--features pdf`"
+        ),
+        Err(e) => return Err(e.into()),
     };
     match &args.output {
         Some(path) => palisade_loader::write_atomic(path, &bytes)?,
@@ -161,16 +142,4 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
-}
-
-#[cfg(feature = "pdf")]
-fn pdf(report: &palisade_export::report::Report) -> anyhow::Result<Vec<u8>> {
-    Ok(palisade_export::pdf::render(report)?)
-}
-
-#[cfg(not(feature = "pdf"))]
-fn pdf(_: &palisade_export::report::Report) -> anyhow::Result<Vec<u8>> {
-    anyhow::bail!(
-        "this build of palisade has no PDF support (it was built without the `pdf` feature); use `--format html` and print it, or rebuild with `--features pdf`"
-    )
 }

@@ -3,10 +3,12 @@
 //! document served at `/api/openapi.json` cannot drift from the router. The route-walk
 //! authorization test iterates that same document.
 
+mod downloads;
 mod models;
 mod session;
 mod threats;
 
+pub use downloads::{DownloadCache, versions_diff};
 pub use session::{CLEAR_COOKIE, SignedIn, sign_in};
 pub use threats::{Decided, DecisionView, record_decision};
 
@@ -76,6 +78,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(models::set_role, models::remove_role))
         .routes(routes!(threats::analysis))
         .routes(routes!(threats::get_threat, threats::decide))
+        .routes(routes!(downloads::diff))
+        .routes(routes!(downloads::report))
+        .routes(routes!(downloads::diagram))
 }
 
 /// The API router: every documented route and `/api/openapi.json` (the JSON 404 for every
@@ -140,6 +145,8 @@ fn finish_document(doc: &mut Value) {
         .with(|s| s.definitions_path = "/components/schemas".into())
         .into_generator();
     let _ = generator.subschema_for::<Threat>();
+    let _ = generator.subschema_for::<palisade_check::diff::Diff>();
+    let _ = generator.subschema_for::<palisade_export::report::Report>();
     let schemas = &mut components["schemas"];
     for (name, schema) in generator.take_definitions(true) {
         if schemas.get(&name).is_none() {
@@ -152,6 +159,7 @@ fn finish_document(doc: &mut Value) {
             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
         }
     });
+    downloads::document_bodies(doc);
     let error = json!({ "$ref": "#/components/responses/Error" });
     let Some(paths) = doc["paths"].as_object_mut() else {
         return;

@@ -18,8 +18,9 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::Auth;
-use crate::content::{self, Problem};
+use crate::content::Problem;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::import::{Converted, UploadQuery};
 use crate::store::{
     AuditEntry, AuditRecord, ModelSummary, NewVersion, Role, RoleChangeError, SaveOutcome,
     StoredVersion, VersionInfo,
@@ -75,12 +76,23 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Reads and checks an upload; 415/400 for a bad envelope, 422 with problems for a bad model.
+/// Reads (converting another format) and checks an upload; 415/400 for a bad envelope, 422
+/// with problems for a bad model or a file that cannot be imported.
 async fn checked_upload(
     headers: &HeaderMap,
+    query: &UploadQuery,
     body: &Bytes,
 ) -> ApiResult<(NewVersion, Vec<Problem>)> {
-    let upload = content::parse_upload(header_text(headers, header::CONTENT_TYPE), body)?;
+    let content_type = header_text(headers, header::CONTENT_TYPE).map(str::to_owned);
+    let (format, bytes) = (query.format, body.clone());
+    let Converted {
+        upload,
+        warnings: mut converted,
+    } = tokio::task::spawn_blocking(move || {
+        crate::import::convert(format, content_type.as_deref(), &bytes)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the conversion task failed: {e}")))??;
     let checked = check_blocking(
         upload.format.to_owned(),
         upload.body.clone(),
@@ -96,7 +108,10 @@ async fn checked_upload(
             specs: upload.specs,
             message: upload.message,
         },
-        checked.warnings,
+        {
+            converted.extend(checked.warnings);
+            converted
+        },
     ))
 }
 
@@ -112,27 +127,32 @@ pub async fn list_models(
 
 /// Creates a model from a YAML or JSON model, or a JSON envelope
 /// `{"model": "<text>", "specs": {"<path>": "<OpenAPI text>"}, "message": "…"}` carrying the
-/// OpenAPI documents its `apis[].spec` name. The model must load without errors; the caller
-/// becomes its owner.
+/// OpenAPI documents its `apis[].spec` name. Also from a bare OpenAPI document (a first model
+/// is derived from it, as `palisade init --from-openapi` does, with the document as its API's
+/// spec) or another tool's model (`palisade import`'s formats), named by `format` or told from
+/// the content. The model must load without errors; the caller becomes its owner.
 #[utoipa::path(post, path = "/api/models", tag = "models",
-    request_body(description = "A Palisade model (YAML or JSON), or an envelope with its OpenAPI documents",
+    params(UploadQuery),
+    request_body(description = "A Palisade model (YAML or JSON), an envelope with its OpenAPI documents, a bare OpenAPI document, or a Threat Dragon, OTM, Threagile, pytm, Threat Composer or TMT file",
         content(
             (String = "application/yaml"),
             (crate::content::Envelope = "application/json"),
+            (String = "application/xml"),
         )),
     responses(
         (status = 201, description = "Created; `Location` names it", body = Saved),
-        (status = 422, description = "The model has errors (each with file, line and column)", body = ErrorBody),
+        (status = 422, description = "The model has errors, or the file cannot be imported (each problem with file, line and column)", body = ErrorBody),
     ))]
 pub async fn create_model(
     State(state): State<AppState>,
     auth: Auth,
     request_id: RequestId,
+    Query(query): Query<UploadQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
     auth.require_write()?;
-    let (content, warnings) = checked_upload(&headers, &body).await?;
+    let (content, warnings) = checked_upload(&headers, &query, &body).await?;
     let audit = AuditRecord {
         actor: auth.user.name.clone(),
         action: "model.create".into(),
@@ -197,16 +217,19 @@ pub async fn get_model(
 
 /// Saves a new version. `If-Match` must carry the ETag of the version the edit started from:
 /// 412 (with the current version) when someone saved since, 428 without it. Nothing is ever
-/// overwritten: every save is a new version.
+/// overwritten: every save is a new version. Takes what `POST /api/models` takes (an OpenAPI
+/// document or another tool's model becomes the whole new version).
 #[utoipa::path(put, path = "/api/models/{id}", tag = "models",
     params(
         ("id" = String, Path, description = "The model's id", max_length = 64),
         ("If-Match" = String, Header, description = "The ETag of the version edited, such as `\"v3\"`", max_length = 200),
+        UploadQuery,
     ),
-    request_body(description = "A Palisade model (YAML or JSON), or an envelope with its OpenAPI documents",
+    request_body(description = "A Palisade model (YAML or JSON), an envelope with its OpenAPI documents, a bare OpenAPI document, or a Threat Dragon, OTM, Threagile, pytm, Threat Composer or TMT file",
         content(
             (String = "application/yaml"),
             (crate::content::Envelope = "application/json"),
+            (String = "application/xml"),
         )),
     responses(
         (status = 200, description = "Saved as a new version", body = Saved),
@@ -218,6 +241,7 @@ pub async fn update_model(
     auth: Auth,
     request_id: RequestId,
     Path(id): Path<String>,
+    Query(query): Query<UploadQuery>,
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Response> {
@@ -234,7 +258,7 @@ pub async fn update_model(
         .latest_version(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("model"))?;
-    let (content, warnings) = checked_upload(&headers, &body).await?;
+    let (content, warnings) = checked_upload(&headers, &query, &body).await?;
     let stale = |current: Option<i64>| {
         ApiError::new(
             StatusCode::PRECONDITION_FAILED,

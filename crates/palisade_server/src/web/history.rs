@@ -17,18 +17,27 @@ use crate::AppState;
 use crate::api::{RequestId, access, check_blocking};
 use crate::content::{MAX_SPECS, Problem, check_spec_path};
 use crate::error::ApiError;
+use crate::import::{Converted, UploadFormat};
 use crate::store::{AuditRecord, NewVersion, Role, SaveOutcome};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HistoryQuery {
     #[serde(default)]
     saved: Option<i64>,
+    /// Compare version `from` with version `to`.
+    #[serde(default)]
+    from: Option<i64>,
+    #[serde(default)]
+    to: Option<i64>,
 }
 
 /// What the page shows besides the history.
 #[derive(Default)]
 struct Extra {
     saved: Option<i64>,
+    /// The diff between two versions, in Markdown (what `palisade diff` writes).
+    diff: Option<String>,
+    compared: Option<(Option<i64>, Option<i64>)>,
     error: Option<String>,
     problems: Vec<Problem>,
 }
@@ -40,17 +49,17 @@ pub async fn page(
     Path(id): Path<String>,
     Query(query): Query<HistoryQuery>,
 ) -> WebResult {
-    show(
-        &state,
-        &session,
-        &id,
-        StatusCode::OK,
-        Extra {
-            saved: query.saved,
-            ..Extra::default()
-        },
-    )
-    .await
+    let mut extra = Extra {
+        saved: query.saved,
+        ..Extra::default()
+    };
+    if query.from.is_some() || query.to.is_some() {
+        access(&state, &session.auth(), &id, Role::Viewer).await?;
+        let diff = crate::api::versions_diff(&state, &id, query.from, query.to).await?;
+        extra.diff = Some(diff.markdown());
+        extra.compared = Some((query.from, query.to));
+    }
+    show(&state, &session, &id, StatusCode::OK, extra).await
 }
 
 async fn show(
@@ -93,6 +102,10 @@ async fn show(
             },
             can_edit => role >= Role::Editor,
             versions => rows,
+            diff => extra.diff.map(|md| Value::from_safe_string(palisade_export::html::markdown_html(&md))),
+            from => extra.compared.and_then(|c| c.0).or_else(|| versions.get(1).map(|v| v.version)),
+            to => extra.compared.and_then(|c| c.1).or_else(|| versions.first().map(|v| v.version)),
+            formats => FORMATS.iter().map(|(v, l)| context! { value => *v, label => *l }).collect::<Vec<_>>(),
             saved => extra.saved,
             error => extra.error,
             problems => super::render::ser(&extra.problems),
@@ -100,11 +113,53 @@ async fn show(
     )
 }
 
+/// The formats the upload form offers: `(value, label)`.
+const FORMATS: &[(&str, &str)] = &[
+    ("auto", "Tell from the file"),
+    ("palisade", "Palisade model"),
+    ("openapi", "OpenAPI document (a first model is derived)"),
+    ("threat-dragon", "OWASP Threat Dragon"),
+    ("otm", "Open Threat Model"),
+    ("threagile", "Threagile"),
+    ("pytm", "pytm (--json)"),
+    ("threat-composer", "AWS Threat Composer"),
+    ("tm7", "Microsoft Threat Modeling Tool (.tm7)"),
+];
+
+/// A problem as the API's error details carry it (only what the page shows).
+#[derive(Deserialize)]
+struct ProblemView {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    rendered: String,
+}
+
+impl ProblemView {
+    fn into_problem(self) -> Problem {
+        Problem {
+            code: self.code,
+            severity: self.severity,
+            message: self.message,
+            file: None,
+            line: None,
+            column: None,
+            help: Vec::new(),
+            rendered: self.rendered,
+        }
+    }
+}
+
 /// The fields of the upload form.
 #[derive(Default)]
 struct UploadForm {
     csrf: String,
     base: Option<i64>,
+    format: Option<String>,
     message: Option<String>,
     model: Option<(String, String)>,
     specs: Vec<(String, String)>,
@@ -122,6 +177,7 @@ async fn read_form(mut multipart: Multipart) -> Result<UploadForm, ApiError> {
         match name.as_str() {
             "csrf" => form.csrf = text,
             "base" => form.base = text.trim().parse().ok(),
+            "format" => form.format = Some(text.trim().to_owned()).filter(|f| !f.is_empty()),
             "message" => form.message = Some(text.trim().to_owned()).filter(|m| !m.is_empty()),
             "model" if !text.is_empty() => {
                 form.model = Some((file_name.unwrap_or_default(), text));
@@ -222,16 +278,62 @@ pub async fn upload(
         )
         .await;
     };
-    let format = if file_name.to_ascii_lowercase().ends_with(".json")
-        || text.trim_start().starts_with('{')
-    {
-        "json"
-    } else {
-        "yaml"
+    // The API's conversion: a Palisade model as it is, an OpenAPI document or another tool's
+    // model turned into one (told from the content unless the form says).
+    let kind = match form.format.as_deref() {
+        None | Some("auto") => None,
+        Some(name) => match serde_json::from_value::<UploadFormat>(serde_json::Value::from(name)) {
+            Ok(f) => Some(f),
+            Err(_) => {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    format!("Unknown format `{name}`."),
+                    Vec::new(),
+                )
+                .await;
+            }
+        },
     };
-    let specs = match place_specs(&text, format, form.specs) {
-        Ok(specs) => specs,
-        Err(e) => return fail(e.status, e.message, Vec::new()).await,
+    let lower = file_name.to_ascii_lowercase();
+    let media = if lower.ends_with(".json") || text.trim_start().starts_with('{') {
+        "application/json"
+    } else if lower.ends_with(".tm7") || lower.ends_with(".xml") {
+        "application/xml"
+    } else {
+        "application/yaml"
+    };
+    let bytes = text.into_bytes();
+    let converted =
+        tokio::task::spawn_blocking(move || crate::import::convert(kind, Some(media), &bytes))
+            .await
+            .map_err(|e| ApiError::internal(format!("the conversion task failed: {e}")))?;
+    let Converted { upload, .. } = match converted {
+        Ok(c) => c,
+        Err(e) => {
+            let problems: Vec<Problem> = e
+                .details
+                .as_ref()
+                .and_then(|d| d.get("problems"))
+                .and_then(|p| serde_json::from_value::<Vec<ProblemView>>(p.clone()).ok())
+                .map(|v| v.into_iter().map(ProblemView::into_problem).collect())
+                .unwrap_or_default();
+            return fail(
+                e.status,
+                format!("{} Nothing was saved.", e.message),
+                problems,
+            )
+            .await;
+        }
+    };
+    let format = upload.format;
+    let text = upload.body;
+    let specs = if upload.specs.is_empty() {
+        match place_specs(&text, format, form.specs) {
+            Ok(specs) => specs,
+            Err(e) => return fail(e.status, e.message, Vec::new()).await,
+        }
+    } else {
+        upload.specs
     };
     let checked = match check_blocking(format.to_owned(), text.clone(), specs.clone()).await? {
         Ok(checked) => checked,
