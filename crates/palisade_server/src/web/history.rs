@@ -294,10 +294,14 @@ pub async fn upload(
             }
         },
     };
-    let lower = file_name.to_ascii_lowercase();
-    let media = if lower.ends_with(".json") || text.trim_start().starts_with('{') {
+    let extension = std::path::Path::new(&file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let media = if extension == "json" || text.trim_start().starts_with('{') {
         "application/json"
-    } else if lower.ends_with(".tm7") || lower.ends_with(".xml") {
+    } else if extension == "tm7" || extension == "xml" {
         "application/xml"
     } else {
         "application/yaml"
