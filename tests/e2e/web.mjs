@@ -160,6 +160,9 @@ try {
   await page.goto(`${modelUrl}/history`);
   check((await page.locator('table.versions tbody tr').count()) >= 3, 'three versions');
   await shot(page, '09-history');
+  await Promise.all([page.waitForURL(/from=/), page.getByRole('button', { name: 'Compare' }).click()]);
+  check(await page.locator('.diff').isVisible(), 'the difference between two versions');
+  await shot(page, '09-history-diff');
   await page.goto(`${modelUrl}/audit`);
   check(await page.getByText('threat.decide').first().isVisible(), 'the decisions are in the audit log');
   await shot(page, '10-audit');
