@@ -170,7 +170,8 @@ try {
   step('download the PDF report');
   await page.goto(modelUrl);
   const [download] = await Promise.all([
-    page.waitForEvent('download'),
+    // Typst renders the PDF on the first request: slow in a debug build on a busy machine.
+    page.waitForEvent('download', { timeout: 180000 }),
     page.locator('.downloads a', { hasText: 'PDF' }).click(),
   ]);
   const path = join(out, 'report.pdf');
