@@ -40,6 +40,7 @@ use std::collections::BTreeMap;
 use palisade_model::{Layout, Model, Severity};
 
 pub use layout::{Rect, Route, Run};
+pub use svg::STYLE as SVG_STYLE;
 pub use text::FONT_FAMILY;
 
 /// A threat count to show on an element or a flow.

@@ -10,7 +10,9 @@ use crate::scene::{BoxText, Edge, Item, LINE_HEIGHT, NAME_SIZE, SMALL_SIZE, Scen
 use crate::text::{self, FONT_FAMILY, width};
 use crate::{Badge, Options};
 
-const STYLE: &str = "
+/// The drawing's stylesheet, written into every SVG in a `<style>` element; a page that inlines
+/// the SVG under a strict Content-Security-Policy serves it as a file instead.
+pub const STYLE: &str = "
 .palisade-dfd text { fill: #1f2328; }
 .palisade-dfd .diagram-title { font-size: 16px; font-weight: 700; }
 .palisade-dfd .boundary > rect { fill: #0969da; fill-opacity: 0.035; stroke: #57606a; stroke-width: 1.2; stroke-dasharray: 7 4; }

@@ -1012,7 +1012,7 @@ fn appendix(out: &mut String, r: &Report) {
 
 /// Markdown → HTML for rule pages: headings demoted below the appendix's, raw HTML shown as
 /// text, links only to the web or within the page.
-pub(crate) fn markdown_html(md: &str) -> String {
+pub fn markdown_html(md: &str) -> String {
     use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
     let demote = |l: HeadingLevel| match l {
         HeadingLevel::H1 => HeadingLevel::H3,

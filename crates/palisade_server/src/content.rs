@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use palisade_diagnostics::{Diagnostic, SourceFile, SourceMap, render};
 use palisade_model::{
-    Date, Model, Status, Strategy, StringEnum as _, ThreatEntry, ThreatId, Ticket,
+    Date, MitigationId, Model, Status, Strategy, StringEnum as _, ThreatEntry, ThreatId, Ticket,
 };
 use palisade_project::Input;
 use palisade_rules::{Settings, Threat};
@@ -79,6 +79,8 @@ pub struct Checked {
     pub model: Model,
     pub threats: Vec<Threat>,
     pub warnings: Vec<Problem>,
+    /// `palisade check` of the version: coverage, drift, the risk matrix.
+    pub report: palisade_check::Report,
 }
 
 pub(crate) fn is_yaml_type(media: &str) -> bool {
@@ -248,9 +250,10 @@ pub fn check(
         // `load` of one file yields its input, or fails.
         None => return Ok(Err(problems)),
     };
+    let file = clean(&file);
     let input = Input::Model {
         model: model.clone(),
-        file: clean(&file),
+        file: file.clone(),
         specs,
     };
     let mut threats = input.analyze(&Settings::default());
@@ -259,11 +262,53 @@ pub fn check(
             location.file = Arc::from(clean(&location.file));
         }
     }
+    let Input::Model { specs, .. } = &input else {
+        unreachable!("built as a model above")
+    };
+    let report = check_report(&model, &file, &model_path, specs, &threats);
     Ok(Ok(Checked {
         model: *model,
         threats,
         warnings: problems,
+        report,
     }))
+}
+
+/// `palisade check` of a loaded version (the model's own policy, today's date): coverage,
+/// drift and the risk matrix, for the web page's summaries.
+fn check_report(
+    model: &Model,
+    file: &str,
+    model_path: &Path,
+    specs: &[(String, palisade_openapi::Spec)],
+    threats: &[Threat],
+) -> palisade_check::Report {
+    let policy = palisade_check::EffectivePolicy::resolve(model.policy.as_ref(), None);
+    let specs = specs
+        .iter()
+        .map(|(api, spec)| palisade_check::SpecInput {
+            api,
+            spec,
+            hash: model
+                .api(api)
+                .and_then(|a| a.spec.as_deref())
+                .and_then(|rel| {
+                    palisade_project::content_hash(&palisade_project::spec_file(model_path, rel))
+                        .ok()
+                }),
+        })
+        .collect();
+    palisade_check::check(
+        &palisade_check::Input {
+            model,
+            file,
+            specs,
+            missing_specs: Vec::new(),
+            threats,
+            today: today(),
+        },
+        &policy,
+    )
 }
 
 /// Writes a version's files into a new private temporary folder: the model, and each document
@@ -447,6 +492,15 @@ pub struct DecisionPatch {
     )]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub checked_by: Option<Option<String>>,
+    /// The mitigations (ids under the model's `mitigations:`) that address the threat; the list
+    /// replaces the recorded one.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<Vec<String>>, max_items = 200)]
+    pub mitigations: Option<Option<Vec<String>>>,
 }
 
 /// Tells a field set to `null` (`Some(None)`) from one left out (`None`).
@@ -493,6 +547,11 @@ pub fn apply_decision(
             model.threats.len() - 1
         }
     };
+    let known_mitigations: Vec<String> = model
+        .mitigations
+        .iter()
+        .map(|m| m.id.as_str().to_owned())
+        .collect();
     let entry = &mut model.threats[index];
     if let Some(status) = &patch.status {
         entry.status = status
@@ -557,6 +616,30 @@ pub fn apply_decision(
             }
         });
     }
+    if let Some(list) = &patch.mitigations {
+        let list = list.as_deref().unwrap_or_default();
+        if list.len() > 200 {
+            return Err(ApiError::bad_request("at most 200 mitigations"));
+        }
+        let mut ids = Vec::with_capacity(list.len());
+        for m in list {
+            let m = m.trim();
+            if known_mitigations.iter().all(|k| k != m) {
+                return Err(ApiError::bad_request(format!(
+                    "no mitigation `{m}` under the model's `mitigations:`{}",
+                    if known_mitigations.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": use one of {}", known_mitigations.join(", "))
+                    }
+                )));
+            }
+            if ids.iter().all(|i: &MitigationId| i.as_str() != m) {
+                ids.push(MitigationId::new(m.to_owned()));
+            }
+        }
+        entry.mitigations = ids;
+    }
     match &patch.date {
         Some(Some(d)) => {
             entry.date = Some(
@@ -616,17 +699,29 @@ pub fn edit_decision(
     };
     let old = before.map(field).unwrap_or_default();
     let new = field(after);
+    let list = |e: &ThreatEntry| -> Vec<String> {
+        e.mitigations
+            .iter()
+            .map(|m| m.as_str().to_owned())
+            .collect()
+    };
+    let old_mitigations = before.map(list).unwrap_or_default();
+    let new_mitigations = list(after);
     let cleared = old
         .iter()
         .zip(&new)
-        .any(|((_, was), (_, now))| was.is_some() && now.is_none());
+        .any(|((_, was), (_, now))| was.is_some() && now.is_none())
+        || (!old_mitigations.is_empty() && new_mitigations.is_empty());
     if cleared {
         return None;
     }
-    let fields: Vec<(&str, FieldValue)> = new
+    let mut fields: Vec<(&str, FieldValue)> = new
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, FieldValue::Text(v))))
         .collect();
+    if !new_mitigations.is_empty() && new_mitigations != old_mitigations {
+        fields.push(("mitigations", FieldValue::List(new_mitigations)));
+    }
     let label = if format == "json" {
         "model.json"
     } else {

@@ -77,15 +77,24 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
     let status = response.status();
+    // The web pages answer errors with pages of their own (the detail of an internal error
+    // still goes only to the log).
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if let Some(InternalDetail(detail)) = response.extensions().get::<InternalDetail>() {
         tracing::error!(request_id = id.as_deref().unwrap_or("-"), %method, %path, "{detail}");
+        if is_html {
+            return response;
+        }
         let mut e = ApiError::internal(String::new());
         e.internal = None;
         let mut response = e.with_details(json!({ "request_id": id })).into_response();
         *response.status_mut() = status;
         return response;
     }
-    if !(status.is_client_error() || status.is_server_error()) {
+    if is_html || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
     let is_json = response

@@ -1,7 +1,7 @@
 //! The Palisade server: an HTTP API over a team's threat models, stored in SQLite (embedded, the
 //! default) or PostgreSQL, with accounts, API tokens, per-model roles and an append-only audit
-//! log. Built as [`app`]`(state) -> Router` so that tests drive it in-process and the web page
-//! can be added as another router.
+//! log. Built as [`app`]`(state) -> Router` so that tests drive it in-process; the web pages
+//! ([`web`]) are another router over the same store, roles and decision logic.
 //!
 //! Secure by default: every route but `/api/health` and `/api/openapi.json` needs a user; every
 //! route under `/api/models/{id}` answers 404 to a user without a role on that model; bodies and
@@ -18,6 +18,7 @@ pub mod limits;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;
+pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -91,7 +92,8 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     api::router()
-        .fallback(|| async { error::ApiError::not_found("route") })
+        .merge(web::router())
+        .fallback(web::fallback)
         .layer(from_fn_with_state(state.clone(), limits::rate_limit))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(CatchPanicLayer::custom(http::panic_response))

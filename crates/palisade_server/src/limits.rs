@@ -82,13 +82,14 @@ fn peer(request: &Request) -> IpAddr {
 /// none; every other request counts against the API limit.
 pub async fn rate_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let limiter = if path == "/api/session" && request.method() == Method::POST {
-        Some(&state.login_limiter)
-    } else if path == "/api/health" {
-        None
-    } else {
-        Some(&state.api_limiter)
-    };
+    let limiter =
+        if (path == "/api/session" || path == "/login") && request.method() == Method::POST {
+            Some(&state.login_limiter)
+        } else if path == "/api/health" || path.starts_with("/assets/") {
+            None
+        } else {
+            Some(&state.api_limiter)
+        };
     if let Some(limiter) = limiter
         && let Err(wait) = limiter.check(peer(&request))
     {

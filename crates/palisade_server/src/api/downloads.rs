@@ -139,18 +139,7 @@ pub async fn diff(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     access(&state, &auth, &id, Role::Viewer).await?;
-    let newer = stored(&state, &id, query.to).await?;
-    let to = newer.info.version;
-    let older = match query.from {
-        Some(from) => Some(stored(&state, &id, Some(from)).await?),
-        None if to > 1 => Some(stored(&state, &id, Some(to - 1)).await?),
-        None => None,
-    };
-    let new = state.downloads.version(&id, &newer).await?;
-    let old = match &older {
-        Some(v) => Some(state.downloads.version(&id, v).await?),
-        None => None,
-    };
+    let result = versions_diff(&state, &id, query.from, query.to).await?;
     let markdown = match query.format {
         Some(format) => format == DiffFormat::Md,
         None => headers
@@ -159,12 +148,6 @@ pub async fn diff(
             .filter_map(|v| v.to_str().ok())
             .any(|v| v.contains("text/markdown")),
     };
-    let result = diff_of(
-        old.as_deref(),
-        older.as_ref().map(|v| v.info.version),
-        &new,
-        to,
-    );
     if markdown {
         Ok((
             [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
@@ -174,6 +157,35 @@ pub async fn diff(
     } else {
         Ok(axum::Json(result).into_response())
     }
+}
+
+/// The diff between versions `from` (by default the one before `to`) and `to` (by default the
+/// latest) of model `id`: what the diff route answers, and what the web page's history shows.
+/// The caller has checked access.
+pub async fn versions_diff(
+    state: &AppState,
+    id: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> ApiResult<Diff> {
+    let newer = stored(state, id, to).await?;
+    let to = newer.info.version;
+    let older = match from {
+        Some(from) => Some(stored(state, id, Some(from)).await?),
+        None if to > 1 => Some(stored(state, id, Some(to - 1)).await?),
+        None => None,
+    };
+    let new = state.downloads.version(id, &newer).await?;
+    let old = match &older {
+        Some(v) => Some(state.downloads.version(id, v).await?),
+        None => None,
+    };
+    Ok(diff_of(
+        old.as_deref(),
+        older.as_ref().map(|v| v.info.version),
+        &new,
+        to,
+    ))
 }
 
 /// The diff of two loaded versions, named `v<N>`; no older one is an empty model.

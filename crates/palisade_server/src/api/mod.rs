@@ -8,7 +8,9 @@ mod models;
 mod session;
 mod threats;
 
-pub use downloads::DownloadCache;
+pub use downloads::{DownloadCache, versions_diff};
+pub use session::{CLEAR_COOKIE, SignedIn, sign_in};
+pub use threats::{Decided, DecisionView, record_decision};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -232,6 +234,8 @@ pub struct AnalysisCache {
 pub struct Analyzed {
     pub model: Model,
     pub threats: Vec<Threat>,
+    /// `palisade check` of the version (coverage, drift, risk matrix), for the web pages.
+    pub report: palisade_check::Report,
 }
 
 /// Most versions kept analyzed in memory.
@@ -260,6 +264,7 @@ impl AnalysisCache {
         let analyzed = Arc::new(Analyzed {
             model: checked.model,
             threats: checked.threats,
+            report: checked.report,
         });
         let mut entries = self.lock();
         if entries.len() >= CACHE_SIZE {

@@ -83,19 +83,59 @@ pub async fn create_session(
     request_id: RequestId,
     Json(credentials): Json<Credentials>,
 ) -> ApiResult<Response> {
-    if credentials.name.len() > 200 || credentials.password.len() > 1000 {
+    let signed_in = sign_in(
+        &state,
+        &credentials.name,
+        credentials.password,
+        request_id.0,
+    )
+    .await?;
+    let mut response = Json(SessionView {
+        user: signed_in.user.name,
+        scope: Scope::Write,
+        via: "session".into(),
+        csrf_token: Some(signed_in.csrf),
+    })
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&signed_in.cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// A new cookie session.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: User,
+    /// The `Set-Cookie` value that carries the session.
+    pub cookie: String,
+    /// The session's anti-CSRF token.
+    pub csrf: String,
+}
+
+/// The `Set-Cookie` value that ends a session in the browser.
+pub const CLEAR_COOKIE: &str = "palisade_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0";
+
+/// Checks a name and password (as long whether or not the name exists) and begins a session,
+/// recorded in the audit log: what `POST /api/session` and the web page's sign-in share.
+pub async fn sign_in(
+    state: &AppState,
+    name: &str,
+    password: String,
+    request_id: Option<String>,
+) -> ApiResult<SignedIn> {
+    if name.len() > 200 || password.len() > 1000 {
         return Err(ApiError::bad_request("name or password too long"));
     }
-    let found = state.store.user_with_password(&credentials.name).await?;
+    let found = state.store.user_with_password(name).await?;
     let hash = found
         .as_ref()
         .map_or_else(|| auth::decoy_hash().to_owned(), |(_, h)| h.clone());
-    let password = credentials.password;
     let matches = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
         .await
         .map_err(|e| ApiError::internal(format!("password check failed: {e}")))?;
     let Some((user, _)) = found.filter(|_| matches) else {
-        tracing::warn!(user = %credentials.name, "failed sign-in");
+        tracing::warn!(user = %name, "failed sign-in");
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -111,7 +151,7 @@ pub async fn create_session(
             &AuditRecord {
                 actor: user.name.clone(),
                 action: "session.create".into(),
-                request_id: request_id.0,
+                request_id,
                 ..AuditRecord::default()
             },
         )
@@ -121,17 +161,7 @@ pub async fn create_session(
         "{SESSION_COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
         crate::store::SESSION_TTL_MS / 1000
     );
-    let mut response = Json(SessionView {
-        user: user.name,
-        scope: Scope::Write,
-        via: "session".into(),
-        csrf_token: Some(csrf),
-    })
-    .into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(SignedIn { user, cookie, csrf })
 }
 
 /// Who is calling, and for a cookie session its anti-CSRF token.
@@ -162,10 +192,9 @@ pub async fn delete_session(State(state): State<AppState>, auth: Auth) -> ApiRes
         state.store.delete_session(digest).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("palisade_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, HeaderValue::from_static(CLEAR_COOKIE));
     Ok(response)
 }
 

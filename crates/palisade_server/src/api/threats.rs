@@ -167,32 +167,75 @@ pub async fn decide(
 ) -> ApiResult<Response> {
     access(&state, &auth, &id, Role::Editor).await?;
     let tags = if_match(&headers).ok_or_else(|| precondition_required("threat's decision"))?;
+    match record_decision(&state, &auth, &id, &threat_id, &tags, &patch, request_id.0).await? {
+        Decided::Saved(view) => Ok(with_etag(&view.etag.clone(), Json(view))),
+        Decided::Changed {
+            current,
+            etag,
+            version,
+        } => Err(ApiError::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition_failed",
+            "someone changed this threat's decision since you read it: review theirs, then \
+             send yours again with the new ETag",
+        )
+        .with_details(json!({
+            "current": {"decision": current, "etag": etag, "version": version},
+            "attempted": patch,
+        }))),
+    }
+}
+
+/// What recording a decision came to.
+#[derive(Debug)]
+pub enum Decided {
+    /// Saved in a new version of the model.
+    Saved(DecisionView),
+    /// Someone changed the decision since the state the caller's ETags name: nothing was
+    /// written. `current` is their decision, `etag` its ETag, `version` the model's version.
+    Changed {
+        current: Option<ThreatEntry>,
+        etag: String,
+        version: i64,
+    },
+}
+
+/// Records `patch` as the decision about `threat_id` in model `id`, as a new version, when the
+/// decision's ETag is still one of `tags`; otherwise writes nothing and answers
+/// [`Decided::Changed`]. The one decision logic of the API's `PATCH` and the web page's form.
+/// Needs the editor role (checked here too). Saves by others to other parts of the model do not
+/// conflict: the decision is applied on top of them.
+pub async fn record_decision(
+    state: &AppState,
+    auth: &Auth,
+    id: &str,
+    threat_id: &str,
+    tags: &[String],
+    patch: &DecisionPatch,
+    request_id: Option<String>,
+) -> ApiResult<Decided> {
+    access(state, auth, id, Role::Editor).await?;
     for _ in 0..ATTEMPTS {
         let stored = state
             .store
-            .version(&id, None)
+            .version(id, None)
             .await?
             .ok_or_else(|| ApiError::not_found("model"))?;
-        let analyzed = state.analyses.get(&id, &stored).await?;
+        let analyzed = state.analyses.get(id, &stored).await?;
         if !analyzed.threats.iter().any(|t| t.id.as_str() == threat_id) {
             return Err(ApiError::not_found("threat"));
         }
-        let before = content::decision(&analyzed.model, &threat_id).cloned();
+        let before = content::decision(&analyzed.model, threat_id).cloned();
         let etag = content::decision_etag(before.as_ref());
         if !tags.contains(&etag) {
-            return Err(ApiError::new(
-                StatusCode::PRECONDITION_FAILED,
-                "precondition_failed",
-                "someone changed this threat's decision since you read it: review theirs, then \
-                 send yours again with the new ETag",
-            )
-            .with_details(json!({
-                "current": {"decision": before, "etag": etag, "version": stored.info.version},
-                "attempted": patch,
-            })));
+            return Ok(Decided::Changed {
+                current: before,
+                etag,
+                version: stored.info.version,
+            });
         }
         let mut model = analyzed.model.clone();
-        let after = content::apply_decision(&mut model, &threat_id, &patch, content::today())?;
+        let after = content::apply_decision(&mut model, threat_id, patch, content::today())?;
         // Edit the stored text in place (comments stay); re-serialize only when a field was
         // cleared, which the editor cannot do.
         let body =
@@ -213,28 +256,25 @@ pub async fn decide(
         let audit = AuditRecord {
             actor: auth.user.name.clone(),
             action: "threat.decide".into(),
-            threat_id: Some(threat_id.clone()),
+            threat_id: Some(threat_id.to_owned()),
             before: Some(serde_json::to_value(&before).unwrap_or_default()),
             after: Some(serde_json::to_value(&after).unwrap_or_default()),
-            request_id: request_id.0.clone(),
+            request_id: request_id.clone(),
         };
         match state
             .store
-            .save_version(&id, &auth.user, stored.info.version, &version, audit)
+            .save_version(id, &auth.user, stored.info.version, &version, audit)
             .await?
         {
             SaveOutcome::Saved(info) => {
                 let etag = content::decision_etag(Some(&after));
-                return Ok(with_etag(
-                    &etag,
-                    Json(DecisionView {
-                        model_id: id,
-                        threat_id,
-                        version: info.version,
-                        decision: after,
-                        etag: etag.clone(),
-                    }),
-                ));
+                return Ok(Decided::Saved(DecisionView {
+                    model_id: id.to_owned(),
+                    threat_id: threat_id.to_owned(),
+                    version: info.version,
+                    decision: after,
+                    etag,
+                }));
             }
             SaveOutcome::Stale { current: None } => return Err(ApiError::not_found("model")),
             SaveOutcome::Stale { .. } => {}

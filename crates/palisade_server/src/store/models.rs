@@ -548,6 +548,25 @@ impl Store {
         };
         rows.iter().map(audit_entry).collect()
     }
+
+    /// The latest audit entry recording a decision about `threat_id` in model `model_id`: who
+    /// changed it and when, for the web page's conflict message.
+    pub async fn last_decision(
+        &self,
+        model_id: &str,
+        threat_id: &str,
+    ) -> Result<Option<AuditEntry>, StoreError> {
+        let row = sqlx::query(
+            "SELECT seq, at, actor, action, model_id, threat_id, before_state, after_state, \
+             request_id FROM audit_log WHERE model_id = $1 AND threat_id = $2 \
+             AND action = 'threat.decide' ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(model_id)
+        .bind(threat_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(audit_entry).transpose()
+    }
 }
 
 /// Why a role could not be changed.
