@@ -74,12 +74,12 @@ pub fn print_stdout(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes `value` to stdout as pretty JSON and a newline, streamed through a buffer rather than
-/// built as one string first (an analysis of a large model is over 100 MB of JSON).
-pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+/// Writes an analysis to stdout as pretty JSON and a newline, streamed through a buffer rather
+/// than built as one string (an analysis of a large model is over 100 MB of JSON), its threats
+/// serialized on every core ([`palisade_rules::write_analysis_json`]).
+pub fn print_analysis_json(threats: &[palisade_rules::Threat]) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    // As an `io::Error`, a closed pipe stays recognisable to `main`.
-    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
+    palisade_rules::write_analysis_json(threats, &mut out)?;
     out.write_all(b"\n")?;
     out.flush()?;
     Ok(())

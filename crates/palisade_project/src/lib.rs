@@ -79,6 +79,9 @@ pub struct Options {
     pub tolerate_missing_specs: bool,
     /// Fetch remote `$ref`s with this (`--allow-remote-refs`); refused when `None`.
     pub remote: Option<palisade_openapi::Fetcher>,
+    /// Leave the parsed OpenAPI trees to the system ([`LoadOptions::leak_parsed`]): for a
+    /// command that exits after one analysis.
+    pub leak_parsed: bool,
     /// Name files relative to this folder (in diagnostics, locations and [`Input::Model`]'s
     /// `file`) instead of as given: the server lays a stored version out in a temporary folder
     /// and shows its files as `palisade.yaml`, `openapi/shop.yaml`.
@@ -102,6 +105,7 @@ impl Options {
             root,
             allow_remote_refs: self.remote.is_some(),
             fetch: self.remote.clone(),
+            leak_parsed: self.leak_parsed,
             ..LoadOptions::default()
         }
     }
@@ -158,15 +162,21 @@ pub fn looks_like_openapi(path: &Path) -> bool {
     if file.take(64 * 1024 * 1024).read_to_end(&mut text).is_err() {
         return false;
     }
-    let text = String::from_utf8_lossy(&text);
+    let text = match std::str::from_utf8(&text) {
+        Ok(valid) => std::borrow::Cow::Borrowed(valid),
+        Err(_) => String::from_utf8_lossy(&text),
+    };
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.starts_with('{') {
         let has_key =
             |k: &str| body.contains(&format!("\"{k}\":")) || body.contains(&format!("\"{k}\" :"));
         return (has_key("openapi") || has_key("swagger")) && !has_key("palisade");
     }
-    body.lines()
-        .any(|l| l.starts_with("openapi:") || l.starts_with("swagger:"))
+    // A line that starts with the key (searched for, not split into lines: the key of a large
+    // document is often near its end).
+    ["openapi:", "swagger:"]
+        .iter()
+        .any(|key| body.starts_with(key) || body.contains(&format!("\n{key}")))
 }
 
 /// Reads every file: models with their specs, and bare specs.

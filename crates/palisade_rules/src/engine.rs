@@ -220,20 +220,37 @@ fn spec_threats(
         .into_iter()
         .filter(|r| r.matches.target == RuleTarget::Operation)
         .collect();
-    let mut custom_findings = Vec::new();
-    for op in &spec.operations {
-        let op_cx = OpCx::new(&cx, op);
-        for rule in &operation_rules {
-            rule.check(&op_cx, &mut findings);
-        }
-        for rule in &custom_rules {
-            custom::check_operation(rule, &op_cx, &mut custom_findings);
-        }
-    }
     let mut threats = finish(findings, entries, settings, method);
-    threats.extend(finish_custom(custom_findings, entries, settings, method));
+    // Operations in blocks over the cores; the threads share `cx` (its memos are behind locks)
+    // and the blocks come back in order, so the list is the one a single thread makes.
+    let blocks = crate::parallel::in_blocks(spec.operations.len(), OPERATIONS_PER_BLOCK, |range| {
+        let mut findings = Vec::new();
+        let mut custom_findings = Vec::new();
+        for op in &spec.operations[range] {
+            let op_cx = OpCx::new(&cx, op);
+            for rule in &operation_rules {
+                rule.check(&op_cx, &mut findings);
+            }
+            for rule in &custom_rules {
+                custom::check_operation(rule, &op_cx, &mut custom_findings);
+            }
+        }
+        (
+            finish(findings, entries, settings, method),
+            finish_custom(custom_findings, entries, settings, method),
+        )
+    });
+    let mut custom_threats = Vec::new();
+    for (found, custom) in blocks {
+        threats.extend(found);
+        custom_threats.extend(custom);
+    }
+    threats.extend(custom_threats);
     threats
 }
+
+/// Operations one thread takes at a time in [`spec_threats`].
+const OPERATIONS_PER_BLOCK: usize = 32;
 
 /// Analyzes a model together with its loaded OpenAPI documents (`(api id, spec)` pairs).
 pub fn analyze(

@@ -10,16 +10,19 @@
 //! model's method (DREAD or OWASP, see [`Risk`]) and the list is ranked most severe first. Custom rules
 //! written by users (`custom_rules:`, see [`custom`]) run beside the built-in ones.
 
+mod analysis_json;
 mod context;
 pub mod custom;
 mod declare;
 mod engine;
 mod owasp;
+pub mod parallel;
 mod risk;
 pub mod rules;
 mod spec_context;
 mod threat;
 
+pub use analysis_json::write_analysis_json;
 pub use context::{Finding, ModelCx};
 pub use declare::{AppliesTo, RuleMeta};
 pub use engine::{MANUAL, Settings, analyze, analyze_model, analyze_spec, rank, rule};

@@ -2,9 +2,9 @@
 //! every operation, which ids responses reveal, versions of the same path), and per operation the
 //! properties of its request and response bodies, walked once.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use palisade_openapi::{
     AuthState, DeepProperty, Method, Operation, ParameterLocation, Schema, SchemaId, Spec,
@@ -38,7 +38,7 @@ const CREDENTIAL_PARAMETER_WORDS: &[&str] = &[
 ];
 
 /// The properties under one body schema, shared by the operations that use it.
-type Properties<'s> = Rc<[DeepProperty<'s>]>;
+type Properties<'s> = Arc<[DeepProperty<'s>]>;
 
 /// What [`SpecCx::matching`] remembers a result by: the test's key, the root and the depth.
 type MatchKey = (&'static str, SchemaId, usize);
@@ -59,10 +59,10 @@ pub struct SpecCx<'s> {
     pub declares_auth: bool,
     /// The distinct properties under a body schema, by (root, depth): many operations share a
     /// response or request type, and each is walked once per document.
-    properties: RefCell<HashMap<(SchemaId, usize), Properties<'s>>>,
+    properties: Mutex<HashMap<(SchemaId, usize), Properties<'s>>>,
     /// [`SpecCx::matching`]: positions of the properties under a root that a rule's test
     /// accepts, by (rule's key, root, depth).
-    matching: RefCell<HashMap<MatchKey, Rc<[usize]>>>,
+    matching: Mutex<HashMap<MatchKey, Arc<[usize]>>>,
 }
 
 /// What protects an operation: its security alternatives (scheme → scopes) and credential
@@ -115,8 +115,8 @@ impl<'s> SpecCx<'s> {
             user_guards,
             response_names,
             declares_auth,
-            properties: RefCell::default(),
-            matching: RefCell::default(),
+            properties: Mutex::default(),
+            matching: Mutex::default(),
         }
     }
 
@@ -130,34 +130,34 @@ impl<'s> SpecCx<'s> {
         root: SchemaId,
         depth: usize,
         test: impl Fn(&DeepProperty<'s>) -> bool,
-    ) -> Rc<[usize]> {
-        if let Some(found) = self.matching.borrow().get(&(key, root, depth)) {
-            return Rc::clone(found);
+    ) -> Arc<[usize]> {
+        let memo_key = (key, root, depth);
+        if let Some(found) = lock(&self.matching).get(&memo_key) {
+            return Arc::clone(found);
         }
-        let found: Rc<[usize]> = self
+        // Computed without the lock (another thread may compute the same, equal, result).
+        let found: Arc<[usize]> = self
             .properties_of(root, depth)
             .iter()
             .enumerate()
             .filter(|(_, p)| test(p))
             .map(|(i, _)| i)
             .collect();
-        self.matching
-            .borrow_mut()
-            .insert((key, root, depth), Rc::clone(&found));
-        found
+        Arc::clone(lock(&self.matching).entry(memo_key).or_insert(found))
     }
 
     /// The distinct properties under `root` within `depth` (see
     /// [`palisade_openapi::Schemas::distinct_properties`]), computed once per document.
     pub fn properties_of(&self, root: SchemaId, depth: usize) -> Properties<'s> {
-        if let Some(found) = self.properties.borrow().get(&(root, depth)) {
-            return Rc::clone(found);
+        if let Some(found) = lock(&self.properties).get(&(root, depth)) {
+            return Arc::clone(found);
         }
         let walked: Properties<'s> = self.spec.schemas.distinct_properties(root, depth).into();
-        self.properties
-            .borrow_mut()
-            .insert((root, depth), Rc::clone(&walked));
-        walked
+        Arc::clone(
+            lock(&self.properties)
+                .entry((root, depth))
+                .or_insert(walked),
+        )
     }
 
     pub fn schema(&self, id: SchemaId) -> Option<&'s Schema> {
@@ -199,6 +199,11 @@ impl<'s> SpecCx<'s> {
             api: self.api.clone(),
         }
     }
+}
+
+/// A memo's map; a panic elsewhere cannot leave one half-written (each insert is one call).
+fn lock<T>(memo: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    memo.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// One operation and what rules ask about it.

@@ -2,6 +2,15 @@
 //!
 //! Anchors are kept as finished nodes; an alias copies its anchor after checking that the copy
 //! keeps the document within [`Limits::max_nodes`], which stops alias bombs before they allocate.
+//!
+//! Most documents take the fast path first ([`fast`]): a reader of the block-style subset that
+//! tools write, which feeds the same [`Builder`] and gives up (returns `None`) on anything else,
+//! errors included, so that saphyr reads those and the tree, its spans and every error stay
+//! saphyr's.
+
+mod fast;
+
+use std::borrow::Cow;
 
 use std::collections::HashMap;
 
@@ -39,13 +48,15 @@ fn pos(m: &Marker) -> Pos {
 }
 
 pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
-    let mut builder = Builder {
-        limits,
-        nodes: 0,
-        anchors: HashMap::new(),
-        stack: Vec::new(),
-        root: None,
-    };
+    if let Some(node) = fast::parse(text, limits) {
+        return Ok(node);
+    }
+    parse_with_saphyr(text, limits)
+}
+
+/// The whole document through `saphyr-parser` (the reference the fast path is checked against).
+pub(crate) fn parse_with_saphyr(text: &str, limits: &Limits) -> Result<Node, ParseError> {
+    let mut builder = Builder::new(limits);
     let mut documents = 0;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
@@ -66,13 +77,18 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let value = resolve_scalar(&text, style, tag.as_deref());
-                let key_text = if matches!(style, ScalarStyle::Plain) && text.is_empty() {
-                    String::new()
+                if builder.wants_key() {
+                    let value = resolve_scalar(Cow::Borrowed(&text), style, tag.as_deref());
+                    let key_text = if matches!(style, ScalarStyle::Plain) && text.is_empty() {
+                        String::new()
+                    } else {
+                        text.into_owned()
+                    };
+                    builder.scalar(Node::new(span, value), key_text, anchor, style)?;
                 } else {
-                    text.into_owned()
-                };
-                builder.scalar(Node::new(span, value), key_text, anchor, style)?;
+                    let value = resolve_scalar(text, style, tag.as_deref());
+                    builder.scalar(Node::new(span, value), String::new(), anchor, style)?;
+                }
             }
             Event::SequenceStart(anchor, _) => {
                 builder.open(Frame::Seq {
@@ -109,7 +125,32 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Node, ParseError> {
         .ok_or_else(|| ParseError::new(ParseErrorKind::Empty, Span::point(Pos::new(1, 1))))
 }
 
-impl Builder<'_> {
+impl<'l> Builder<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Self {
+            limits,
+            nodes: 0,
+            anchors: HashMap::new(),
+            stack: Vec::new(),
+            root: None,
+        }
+    }
+
+    /// Whether the next scalar is a mapping key.
+    fn wants_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    /// A mapping key (the caller knows a key is wanted); the same as [`Builder::scalar`] for a
+    /// key that is not an empty plain scalar.
+    fn key(&mut self, text: String, span: Span) -> Result<(), ParseError> {
+        self.count(1, span)?;
+        if let Some(Frame::Map { key, .. }) = self.stack.last_mut() {
+            *key = Some(Key { text, span });
+        }
+        Ok(())
+    }
+
     fn count(&mut self, n: usize, span: Span) -> Result<(), ParseError> {
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.limits.max_nodes {
@@ -265,20 +306,20 @@ fn apply_merges(map: &mut Map, merges: Vec<Node>) {
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema; quoted and block scalars are always strings.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
+fn resolve_scalar(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     if let Some(tag) = tag
         && tag.handle == "tag:yaml.org,2002:"
     {
         match tag.suffix.as_str() {
-            "str" => return Value::Str(text.to_owned()),
+            "str" => return Value::Str(text.into_owned()),
             "null" => return Value::Null,
             _ => {}
         }
     }
     if !matches!(style, ScalarStyle::Plain) {
-        return Value::Str(text.to_owned());
+        return Value::Str(text.into_owned());
     }
-    match text {
+    match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
@@ -291,6 +332,9 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
     }
     let bytes = text.as_bytes();
     let first = bytes[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return Value::Str(text.into_owned());
+    }
     if first.is_ascii_digit() || ((first == b'-' || first == b'+') && bytes.len() > 1) {
         if let Some(hex) = text.strip_prefix("0x")
             && let Ok(i) = i64::from_str_radix(hex, 16)
@@ -308,18 +352,18 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Value {
         {
             return Value::Int(i);
         }
-        if is_yaml_float(text)
+        if is_yaml_float(&text)
             && let Ok(f) = text.parse::<f64>()
         {
             return Value::Float(f);
         }
     } else if first == b'.'
-        && is_yaml_float(text)
+        && is_yaml_float(&text)
         && let Ok(f) = text.parse::<f64>()
     {
         return Value::Float(f);
     }
-    Value::Str(text.to_owned())
+    Value::Str(text.into_owned())
 }
 
 /// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`

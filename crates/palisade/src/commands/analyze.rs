@@ -62,6 +62,8 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
         &files,
         &palisade_project::Options {
             remote: crate::fetch::remote(args.allow_remote_refs),
+            // The process ends after printing: see the end of this function.
+            leak_parsed: true,
             ..palisade_project::Options::default()
         },
     );
@@ -111,7 +113,7 @@ pub fn run(args: &Args, color: bool) -> anyhow::Result<Outcome> {
             crate::output::print_stdout(&crate::threats::human(&threats, &sources, color))?;
         }
         Format::Json => {
-            crate::output::print_json(&palisade_rules::AnalysisRef { threats: &threats })?;
+            crate::output::print_analysis_json(&threats)?;
         }
     }
     let failing = threats
