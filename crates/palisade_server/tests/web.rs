@@ -288,6 +288,22 @@ async fn signing_in_needs_the_form_token_and_the_password_and_goes_back_where_as
             r.header("location"),
             Some(format!("/login?next=%2Fmodels%2F{model}").as_str())
         );
+        // The same from htmx (a table filter after the session expired): the sign-in page is
+        // loaded as a whole page, never swapped into the table.
+        let r = browser
+            .request(
+                "GET",
+                &format!("/models/{model}?severity=high"),
+                &[("hx-request", "true")],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT);
+        assert_eq!(r.header("location"), None);
+        assert_eq!(
+            r.header("hx-redirect"),
+            Some(format!("/login?next=%2Fmodels%2F{model}%3Fseverity%3Dhigh").as_str())
+        );
         // Without the form's token (another site's form): refused.
         let r = browser
             .post_form(

@@ -73,6 +73,32 @@ pub fn router() -> Router<AppState> {
         .fold(Router::new(), |router, (_, path, handler)| {
             router.route(path, handler)
         })
+        .layer(axum::middleware::from_fn(sign_in_whole_page))
+}
+
+/// An htmx request (a filter of the threat table) whose session has expired would follow the
+/// redirect to the sign-in page and swap that page into the table. Answer it instead with
+/// `HX-Redirect`, which makes htmx load the sign-in page as a whole page.
+async fn sign_in_whole_page(request: Request, next: axum::middleware::Next) -> Response {
+    let htmx = request
+        .headers()
+        .get("hx-request")
+        .is_some_and(|v| v.as_bytes() == b"true");
+    let response = next.run(request).await;
+    if !htmx || response.status() != StatusCode::SEE_OTHER {
+        return response;
+    }
+    let Some(location) = response
+        .headers()
+        .get(header::LOCATION)
+        .filter(|l| l.as_bytes().starts_with(b"/login"))
+        .cloned()
+    else {
+        return response;
+    };
+    let mut redirect = StatusCode::NO_CONTENT.into_response();
+    redirect.headers_mut().insert("hx-redirect", location);
+    redirect
 }
 
 /// What answers a path no route has: JSON under `/api`, a page elsewhere.
