@@ -94,13 +94,18 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         && let Err(wait) = limiter.check(peer(&request))
     {
         let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return ApiError::new(
+        let error = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
             format!("too many requests: retry in {seconds} s"),
         )
-        .with_header(header::RETRY_AFTER, &seconds.max(1).to_string())
-        .into_response();
+        .with_header(header::RETRY_AFTER, &seconds.max(1).to_string());
+        // A person at the sign-in form or on a page gets a page; API clients get JSON.
+        return if path.starts_with("/api") {
+            error.into_response()
+        } else {
+            crate::web::WebError::from(error).into_response()
+        };
     }
     next.run(request).await
 }

@@ -819,3 +819,50 @@ async fn assets_are_embedded_and_cached_for_a_long_time() {
     assert_eq!(r.json["error"]["code"], "not_found");
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn too_many_sign_ins_get_a_page_that_says_when_to_retry() {
+    let db = palisade_server::testing::sqlite();
+    let config = palisade_server::Config {
+        login_rate: 0.01,
+        login_burst: 2,
+        ..palisade_server::Config::default()
+    };
+    let api = Api::with_config(&db, config).await;
+    api.user("alice").await;
+    let mut browser = Browser::new(&api);
+    let mut limited = None;
+    for _ in 0..4 {
+        let r = browser
+            .post_form("/login", &[("name", "alice"), ("password", "wrong")])
+            .await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r);
+            break;
+        }
+    }
+    let r = limited.expect("the sign-in burst runs out");
+    assert!(
+        r.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")),
+        "a page, not JSON"
+    );
+    assert!(r.text.contains("too many requests: retry in"), "{}", r.text);
+    assert!(r.header("retry-after").is_some());
+    // The API's own sign-in still answers JSON.
+    let r = api
+        .call(
+            "POST",
+            "/api/session",
+            None,
+            &[],
+            Some((
+                "application/json",
+                br#"{"name":"alice","password":"wrong"}"#.to_vec(),
+            )),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.json["error"]["code"], "rate_limited");
+    db.cleanup().await;
+}
