@@ -866,3 +866,66 @@ async fn too_many_sign_ins_get_a_page_that_says_when_to_retry() {
     assert_eq!(r.json["error"]["code"], "rate_limited");
     db.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_new_model_is_created_through_the_form_and_its_creator_owns_it() {
+    for db in databases().await {
+        let api = Api::new(&db).await;
+        let alice = api.user("alice").await;
+        let mut browser = Browser::new(&api);
+        let csrf = browser.sign_in("alice").await;
+        let home = browser.get("/").await;
+        assert!(home.text.contains("action=\"/models\""), "{}", home.text);
+        let content_type = |boundary: &str| format!("multipart/form-data; boundary={boundary}");
+        // Without the session's token: refused, nothing created.
+        let (body, boundary) = multipart("wrong", 0, "palisade: 1\nsystem:\n  name: Orders\n");
+        let r = browser
+            .request(
+                "POST",
+                "/models",
+                &[],
+                Some((&content_type(&boundary), body)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+        // An invalid model: the list again, with every problem and its place.
+        let (body, boundary) = multipart(&csrf, 0, "palisade: 1\nsystem:\n  nme: Orders\n");
+        let r = browser
+            .request(
+                "POST",
+                "/models",
+                &[],
+                Some((&content_type(&boundary), body)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert!(r.text.contains("nothing was saved"), "{}", r.text);
+        assert!(r.text.contains("palisade.yaml:3:3"), "{}", r.text);
+        assert!(r.text.contains("New model"));
+        assert_eq!(api.get("/api/models", &alice).await.json, json!([]));
+        // A valid one: created, owned by its creator, and the browser is sent to its page.
+        let (body, boundary) = multipart(&csrf, 0, "palisade: 1\nsystem:\n  name: Orders\n");
+        let r = browser
+            .request(
+                "POST",
+                "/models",
+                &[],
+                Some((&content_type(&boundary), body)),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            db.label(),
+            r.text
+        );
+        let location = r.header("location").expect("Location").to_owned();
+        assert!(location.starts_with("/models/"), "{location}");
+        let page = browser.get(&location).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text.contains("Orders"));
+        assert!(page.text.contains("owner"));
+        db.cleanup().await;
+    }
+}

@@ -114,7 +114,7 @@ async fn show(
 }
 
 /// The formats the upload form offers: `(value, label)`.
-const FORMATS: &[(&str, &str)] = &[
+pub(super) const FORMATS: &[(&str, &str)] = &[
     ("auto", "Tell from the file"),
     ("palisade", "Palisade model"),
     ("openapi", "OpenAPI document (a first model is derived)"),
@@ -156,8 +156,8 @@ impl ProblemView {
 
 /// The fields of the upload form.
 #[derive(Default)]
-struct UploadForm {
-    csrf: String,
+pub(super) struct UploadForm {
+    pub(super) csrf: String,
     base: Option<i64>,
     format: Option<String>,
     message: Option<String>,
@@ -165,7 +165,7 @@ struct UploadForm {
     specs: Vec<(String, String)>,
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<UploadForm, ApiError> {
+pub(super) async fn read_form(mut multipart: Multipart) -> Result<UploadForm, ApiError> {
     let mut form = UploadForm::default();
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::new(e.status(), "bad_request", e.body_text())
@@ -262,14 +262,6 @@ pub async fn upload(
             .await
         }
     };
-    let Some((file_name, text)) = form.model else {
-        return fail(
-            StatusCode::BAD_REQUEST,
-            "Choose the model file to upload.".into(),
-            Vec::new(),
-        )
-        .await;
-    };
     let Some(base) = form.base else {
         return fail(
             StatusCode::BAD_REQUEST,
@@ -278,90 +270,9 @@ pub async fn upload(
         )
         .await;
     };
-    // The API's conversion: a Palisade model as it is, an OpenAPI document or another tool's
-    // model turned into one (told from the content unless the form says).
-    let kind = match form.format.as_deref() {
-        None | Some("auto") => None,
-        Some(name) => match serde_json::from_value::<UploadFormat>(serde_json::Value::from(name)) {
-            Ok(f) => Some(f),
-            Err(_) => {
-                return fail(
-                    StatusCode::BAD_REQUEST,
-                    format!("Unknown format `{name}`."),
-                    Vec::new(),
-                )
-                .await;
-            }
-        },
-    };
-    let extension = std::path::Path::new(&file_name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let media = if extension == "json" || text.trim_start().starts_with('{') {
-        "application/json"
-    } else if extension == "tm7" || extension == "xml" {
-        "application/xml"
-    } else {
-        "application/yaml"
-    };
-    let bytes = text.into_bytes();
-    let converted =
-        tokio::task::spawn_blocking(move || crate::import::convert(kind, Some(media), &bytes))
-            .await
-            .map_err(|e| ApiError::internal(format!("the conversion task failed: {e}")))?;
-    let Converted { upload, .. } = match converted {
-        Ok(c) => c,
-        Err(e) => {
-            let problems: Vec<Problem> = e
-                .details
-                .as_ref()
-                .and_then(|d| d.get("problems"))
-                .and_then(|p| serde_json::from_value::<Vec<ProblemView>>(p.clone()).ok())
-                .map(|v| v.into_iter().map(ProblemView::into_problem).collect())
-                .unwrap_or_default();
-            return fail(
-                e.status,
-                format!("{} Nothing was saved.", e.message),
-                problems,
-            )
-            .await;
-        }
-    };
-    let format = upload.format;
-    let text = upload.body;
-    let specs = if upload.specs.is_empty() {
-        match place_specs(&text, format, form.specs) {
-            Ok(specs) => specs,
-            Err(e) => return fail(e.status, e.message, Vec::new()).await,
-        }
-    } else {
-        upload.specs
-    };
-    let checked = match check_blocking(format.to_owned(), text.clone(), specs.clone()).await? {
-        Ok(checked) => checked,
-        Err(problems) => {
-            let errors = problems.iter().filter(|p| p.severity == "error").count();
-            return fail(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!(
-                    "The model has {errors} error{}; nothing was saved.",
-                    if errors == 1 { "" } else { "s" }
-                ),
-                problems,
-            )
-            .await;
-        }
-    };
-    let version = NewVersion {
-        name: checked.model.system.name.clone(),
-        format: format.to_owned(),
-        body: text,
-        specs,
-        message: form
-            .message
-            .or_else(|| Some(format!("uploaded {file_name}"))),
+    let version = match prepare(form).await {
+        Ok(version) => version,
+        Err(refused) => return fail(refused.status, refused.message, refused.problems).await,
     };
     let audit = AuditRecord {
         actor: auth.user.name.clone(),
@@ -393,4 +304,129 @@ pub async fn upload(
             .await
         }
     }
+}
+
+/// Why an upload form was not saved: what the page says, with the model's problems.
+pub(super) struct Refused {
+    pub(super) status: StatusCode,
+    pub(super) message: String,
+    pub(super) problems: Vec<Problem>,
+}
+
+impl Refused {
+    fn new(status: StatusCode, message: String, problems: Vec<Problem>) -> Self {
+        Self {
+            status,
+            message,
+            problems,
+        }
+    }
+}
+
+impl From<ApiError> for Refused {
+    fn from(e: ApiError) -> Self {
+        Self::new(e.status, e.message, Vec::new())
+    }
+}
+
+/// An upload form's file turned into a checked version, exactly as the API converts and checks
+/// an upload (a Palisade model as it is, an OpenAPI document or another tool's model turned into
+/// one), or why not.
+pub(super) async fn prepare(form: UploadForm) -> Result<NewVersion, Refused> {
+    let Some((file_name, text)) = form.model else {
+        return Err(Refused::new(
+            StatusCode::BAD_REQUEST,
+            "Choose the model file to upload.".into(),
+            Vec::new(),
+        ));
+    };
+    // The API's conversion: a Palisade model as it is, an OpenAPI document or another tool's
+    // model turned into one (told from the content unless the form says).
+    let kind = match form.format.as_deref() {
+        None | Some("auto") => None,
+        Some(name) => match serde_json::from_value::<UploadFormat>(serde_json::Value::from(name)) {
+            Ok(f) => Some(f),
+            Err(_) => {
+                return Err(Refused::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("Unknown format `{name}`."),
+                    Vec::new(),
+                ));
+            }
+        },
+    };
+    let extension = std::path::Path::new(&file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let media = if extension == "json" || text.trim_start().starts_with('{') {
+        "application/json"
+    } else if extension == "tm7" || extension == "xml" {
+        "application/xml"
+    } else {
+        "application/yaml"
+    };
+    let bytes = text.into_bytes();
+    let converted =
+        tokio::task::spawn_blocking(move || crate::import::convert(kind, Some(media), &bytes))
+            .await
+            .map_err(|e| {
+                Refused::from(ApiError::internal(format!(
+                    "the conversion task failed: {e}"
+                )))
+            })?;
+    let Converted { upload, .. } = match converted {
+        Ok(c) => c,
+        Err(e) => {
+            let problems: Vec<Problem> = e
+                .details
+                .as_ref()
+                .and_then(|d| d.get("problems"))
+                .and_then(|p| serde_json::from_value::<Vec<ProblemView>>(p.clone()).ok())
+                .map(|v| v.into_iter().map(ProblemView::into_problem).collect())
+                .unwrap_or_default();
+            return Err(Refused::new(
+                e.status,
+                format!("{} Nothing was saved.", e.message),
+                problems,
+            ));
+        }
+    };
+    let format = upload.format;
+    let text = upload.body;
+    let specs = if upload.specs.is_empty() {
+        match place_specs(&text, format, form.specs) {
+            Ok(specs) => specs,
+            Err(e) => return Err(Refused::new(e.status, e.message, Vec::new())),
+        }
+    } else {
+        upload.specs
+    };
+    let checked = match check_blocking(format.to_owned(), text.clone(), specs.clone())
+        .await
+        .map_err(Refused::from)?
+    {
+        Ok(checked) => checked,
+        Err(problems) => {
+            let errors = problems.iter().filter(|p| p.severity == "error").count();
+            return Err(Refused::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "The model has {errors} error{}; nothing was saved.",
+                    if errors == 1 { "" } else { "s" }
+                ),
+                problems,
+            ));
+        }
+    };
+    Ok(NewVersion {
+        name: checked.model.system.name.clone(),
+        format: format.to_owned(),
+        body: text,
+        specs,
+        message: form
+            .message
+            .or_else(|| Some(format!("uploaded {file_name}"))),
+    })
 }

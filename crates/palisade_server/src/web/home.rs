@@ -7,10 +7,17 @@ use palisade_check::Category;
 use palisade_model::Severity;
 use serde::Serialize;
 
-use super::render::render_page;
+use super::history;
+use super::render::render_status;
+use super::see_other;
 use super::{WebResult, WebSession};
 use crate::AppState;
 use crate::api::Analyzed;
+use crate::api::RequestId;
+use crate::content::Problem;
+use crate::store::AuditRecord;
+use axum::extract::Multipart;
+use axum::http::StatusCode;
 
 /// One row of the list.
 #[derive(Debug, Serialize)]
@@ -74,6 +81,52 @@ impl Glance {
 
 /// `GET /`.
 pub async fn page(State(state): State<AppState>, session: WebSession) -> WebResult {
+    show(&state, &session, StatusCode::OK, None, Vec::new()).await
+}
+
+/// `POST /models`: creates a model from an uploaded file (a model, an OpenAPI document or
+/// another tool's model, converted and checked exactly as the API does), its creator its owner.
+pub async fn create(
+    State(state): State<AppState>,
+    session: WebSession,
+    request_id: RequestId,
+    multipart: Multipart,
+) -> WebResult {
+    let form = history::read_form(multipart).await?;
+    session.check_csrf(&form.csrf)?;
+    let content = match history::prepare(form).await {
+        Ok(content) => content,
+        Err(refused) => {
+            return show(
+                &state,
+                &session,
+                refused.status,
+                Some(refused.message),
+                refused.problems,
+            )
+            .await;
+        }
+    };
+    let audit = AuditRecord {
+        actor: session.user.name.clone(),
+        action: "model.create".into(),
+        request_id: request_id.0,
+        ..AuditRecord::default()
+    };
+    let (id, _) = state
+        .store
+        .create_model(&session.user, &content, audit)
+        .await?;
+    Ok(see_other(&format!("/models/{id}")))
+}
+
+async fn show(
+    state: &AppState,
+    session: &WebSession,
+    status: StatusCode,
+    error: Option<String>,
+    problems: Vec<Problem>,
+) -> WebResult {
     let models = state.store.list_models(&session.user.id).await?;
     let mut rows = Vec::with_capacity(models.len());
     for model in models {
@@ -96,8 +149,16 @@ pub async fn page(State(state): State<AppState>, session: WebSession) -> WebResu
             glance,
         });
     }
-    render_page(
+    render_status(
+        status,
         "home.html",
-        context! { user => session.user.name, csrf => session.csrf, models => super::render::ser(&rows) },
+        context! {
+            user => &session.user.name,
+            csrf => &session.csrf,
+            models => super::render::ser(&rows),
+            formats => history::FORMATS.iter().map(|(v, l)| context! { value => *v, label => *l }).collect::<Vec<_>>(),
+            error => error,
+            problems => super::render::ser(&problems),
+        },
     )
 }

@@ -48,6 +48,7 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/login", post(login::submit)),
         ("POST", "/logout", post(login::logout)),
         ("GET", "/assets/{name}", get(assets::serve)),
+        ("POST", "/models", post(home::create)),
         ("GET", "/models/{id}", get(model::page)),
         ("GET", "/models/{id}/threats/{threat_id}", get(threat::page)),
         (
