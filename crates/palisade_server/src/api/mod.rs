@@ -281,6 +281,20 @@ impl AnalysisCache {
     }
 }
 
+/// The latest version of model `id` and its analysis (cached per version).
+pub async fn latest_analyzed(
+    state: &AppState,
+    id: &str,
+) -> ApiResult<(StoredVersion, Arc<Analyzed>)> {
+    let stored = state
+        .store
+        .version(id, None)
+        .await?
+        .ok_or_else(|| ApiError::not_found("model"))?;
+    let analyzed = state.analyses.get(id, &stored).await?;
+    Ok((stored, analyzed))
+}
+
 /// [`content::check`] on a blocking thread.
 pub async fn check_blocking(
     format: String,
@@ -293,17 +307,33 @@ pub async fn check_blocking(
         .map_err(|e| ApiError::internal(format!("cannot lay out the version to check it: {e}")))
 }
 
+/// [`crate::import::convert`] on a blocking thread: an upload of `format` (told from the
+/// content when `None`) read as a Palisade model.
+pub async fn convert_blocking(
+    format: Option<crate::import::UploadFormat>,
+    content_type: Option<String>,
+    bytes: axum::body::Bytes,
+) -> ApiResult<crate::import::Converted> {
+    tokio::task::spawn_blocking(move || {
+        crate::import::convert(format, content_type.as_deref(), &bytes)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the conversion task failed: {e}")))?
+}
+
+/// How many errors `problems` hold, in words: `1 error`, `3 errors`.
+pub fn count_errors(problems: &[Problem]) -> String {
+    let errors = problems.iter().filter(|p| p.severity == "error").count();
+    format!("{errors} error{}", if errors == 1 { "" } else { "s" })
+}
+
 /// 422 with the problems of an uploaded model.
 #[allow(clippy::needless_pass_by_value)] // used as `map_err(invalid_model)`
 pub fn invalid_model(problems: Vec<Problem>) -> ApiError {
-    let errors = problems.iter().filter(|p| p.severity == "error").count();
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_model",
-        format!(
-            "the model has {errors} error{}",
-            if errors == 1 { "" } else { "s" }
-        ),
+        format!("the model has {}", count_errors(&problems)),
     )
     .with_details(json!({ "problems": problems }))
 }

@@ -13,8 +13,8 @@ use serde_json::json;
 
 use super::session::AuditQuery;
 use super::{
-    RequestId, access, check_blocking, if_match, invalid_model, model_etag, precondition_required,
-    with_etag,
+    RequestId, access, check_blocking, convert_blocking, if_match, invalid_model, model_etag,
+    precondition_required, with_etag,
 };
 use crate::AppState;
 use crate::auth::Auth;
@@ -84,15 +84,10 @@ async fn checked_upload(
     body: &Bytes,
 ) -> ApiResult<(NewVersion, Vec<Problem>)> {
     let content_type = header_text(headers, header::CONTENT_TYPE).map(str::to_owned);
-    let (format, bytes) = (query.format, body.clone());
     let Converted {
         upload,
         warnings: mut converted,
-    } = tokio::task::spawn_blocking(move || {
-        crate::import::convert(format, content_type.as_deref(), &bytes)
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("the conversion task failed: {e}")))??;
+    } = convert_blocking(query.format, content_type, body.clone()).await?;
     let checked = check_blocking(
         upload.format.to_owned(),
         upload.body.clone(),

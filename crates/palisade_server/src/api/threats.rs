@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{
-    RequestId, access, check_blocking, if_match, invalid_model, precondition_required, with_etag,
+    RequestId, access, check_blocking, if_match, invalid_model, latest_analyzed,
+    precondition_required, with_etag,
 };
 use crate::AppState;
 use crate::auth::Auth;
@@ -113,12 +114,7 @@ pub async fn get_threat(
     Path((id, threat_id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     access(&state, &auth, &id, Role::Viewer).await?;
-    let stored = state
-        .store
-        .version(&id, None)
-        .await?
-        .ok_or_else(|| ApiError::not_found("model"))?;
-    let analyzed = state.analyses.get(&id, &stored).await?;
+    let (stored, analyzed) = latest_analyzed(&state, &id).await?;
     let threat = analyzed
         .threats
         .iter()
@@ -216,12 +212,7 @@ pub async fn record_decision(
 ) -> ApiResult<Decided> {
     access(state, auth, id, Role::Editor).await?;
     for _ in 0..ATTEMPTS {
-        let stored = state
-            .store
-            .version(id, None)
-            .await?
-            .ok_or_else(|| ApiError::not_found("model"))?;
-        let analyzed = state.analyses.get(id, &stored).await?;
+        let (stored, analyzed) = latest_analyzed(state, id).await?;
         if !analyzed.threats.iter().any(|t| t.id.as_str() == threat_id) {
             return Err(ApiError::not_found("threat"));
         }

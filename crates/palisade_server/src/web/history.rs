@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::render::render_status;
 use super::{WebResult, WebSession, see_other};
 use crate::AppState;
-use crate::api::{RequestId, access, check_blocking};
+use crate::api::{RequestId, access, check_blocking, convert_blocking, count_errors};
 use crate::content::{MAX_SPECS, Problem, check_spec_path};
 use crate::error::ApiError;
 use crate::import::{Converted, UploadFormat};
@@ -367,15 +367,7 @@ pub(super) async fn prepare(form: UploadForm) -> Result<NewVersion, Refused> {
     } else {
         "application/yaml"
     };
-    let bytes = text.into_bytes();
-    let converted =
-        tokio::task::spawn_blocking(move || crate::import::convert(kind, Some(media), &bytes))
-            .await
-            .map_err(|e| {
-                Refused::from(ApiError::internal(format!(
-                    "the conversion task failed: {e}"
-                )))
-            })?;
+    let converted = convert_blocking(kind, Some(media.to_owned()), text.into_bytes().into()).await;
     let Converted { upload, .. } = match converted {
         Ok(c) => c,
         Err(e) => {
@@ -409,12 +401,11 @@ pub(super) async fn prepare(form: UploadForm) -> Result<NewVersion, Refused> {
     {
         Ok(checked) => checked,
         Err(problems) => {
-            let errors = problems.iter().filter(|p| p.severity == "error").count();
             return Err(Refused::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!(
-                    "The model has {errors} error{}; nothing was saved.",
-                    if errors == 1 { "" } else { "s" }
+                    "The model has {}; nothing was saved.",
+                    count_errors(&problems)
                 ),
                 problems,
             ));

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::render::render_page;
 use super::{WebResult, WebSession};
 use crate::AppState;
-use crate::api::{Analyzed, access};
+use crate::api::{Analyzed, access, latest_analyzed};
 use crate::error::ApiError;
 use crate::store::Role;
 
@@ -263,12 +263,7 @@ pub async fn page(
         .model(&session.user.id, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("model"))?;
-    let stored = state
-        .store
-        .version(&id, None)
-        .await?
-        .ok_or_else(|| ApiError::not_found("model"))?;
-    let analyzed = state.analyses.get(&id, &stored).await?;
+    let (stored, analyzed) = latest_analyzed(&state, &id).await?;
     let rows = rows(&analyzed, &filter);
     let table = context! {
         model_id => &id,

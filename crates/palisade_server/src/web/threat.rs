@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::render::render_status;
 use super::{CsrfForm, WebResult, WebSession, see_other};
 use crate::AppState;
-use crate::api::{Decided, RequestId, access, record_decision};
+use crate::api::{Decided, RequestId, access, latest_analyzed, record_decision};
 use crate::content::{self, DecisionPatch, model_file};
 use crate::error::ApiError;
 use crate::store::{Role, StoredVersion};
@@ -177,12 +177,7 @@ async fn show(
         .model(&session.user.id, id)
         .await?
         .ok_or_else(|| ApiError::not_found("model"))?;
-    let stored = state
-        .store
-        .version(id, None)
-        .await?
-        .ok_or_else(|| ApiError::not_found("model"))?;
-    let analyzed = state.analyses.get(id, &stored).await?;
+    let (stored, analyzed) = latest_analyzed(state, id).await?;
     let threat = analyzed
         .threats
         .iter()
