@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -101,11 +101,7 @@ pub async fn rate_limit(State(state): State<AppState>, request: Request, next: N
         )
         .with_header(header::RETRY_AFTER, &seconds.max(1).to_string());
         // A person at the sign-in form or on a page gets a page; API clients get JSON.
-        return if path.starts_with("/api") {
-            error.into_response()
-        } else {
-            crate::web::WebError::from(error).into_response()
-        };
+        return crate::web::error_response(path, error);
     }
     next.run(request).await
 }

@@ -104,10 +104,21 @@ async fn sign_in_whole_page(request: Request, next: axum::middleware::Next) -> R
 
 /// What answers a path no route has: JSON under `/api`, a page elsewhere.
 pub async fn fallback(request: Request) -> Response {
-    if request.uri().path().starts_with("/api") {
-        ApiError::not_found("route").into_response()
+    let path = request.uri().path();
+    let what = if path.starts_with("/api") {
+        "route"
     } else {
-        WebError::from(ApiError::not_found("page")).into_response()
+        "page"
+    };
+    error_response(path, ApiError::not_found(what))
+}
+
+/// `error` as the caller of `path` reads it: JSON under `/api`, a page elsewhere.
+pub fn error_response(path: &str, error: ApiError) -> Response {
+    if path.starts_with("/api") {
+        error.into_response()
+    } else {
+        WebError::from(error).into_response()
     }
 }
 
